@@ -1,0 +1,325 @@
+#include "formats/cohort_csv.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/validation.hpp"
+#include "formats/csv.hpp"
+#include "formats/exam_json.hpp"
+#include "formats/file_io.hpp"
+#include "formats/input_error.hpp"
+
+namespace crmo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kExamColumns = {
+    "patient_id", "exam_id", "exam_date", "sex", "birth_date", "age_years", "timepoint", "reader",
+    "pga", "pain", "patient_global", "chaq", "esr", "crp", "fever", "normal_blood_count",
+    "marginal_sclerosis", "biopsy", "clinical_severity", "symptomatic_sites"};
+const std::vector<std::string> kLesionTail = {"physis", "symptomatic", "lesion", "max_diameter_mm",
+                                              "volume_ml", "si_ratio"};
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// Cell reading for one row, collecting problems with file, line and column.
+class RowReader {
+ public:
+  RowReader(const csv::Table& t, const csv::Row& r, const std::string& file, std::vector<InputProblem>& p)
+      : table_(t), row_(r), file_(file), problems_(p) {}
+
+  std::optional<std::string> cell(const std::string& col) const {
+    auto i = table_.column(col);
+    if (!i || row_.cells[*i].empty()) return std::nullopt;
+    return row_.cells[*i];
+  }
+  std::string place(const std::string& col) const {
+    return fmt::format("{} line {}, column {}", file_, row_.line, col);
+  }
+  void problem(const std::string& col, std::string msg) const { problems_.push_back({place(col), std::move(msg)}); }
+
+  std::string required(const std::string& col) const {
+    auto v = cell(col);
+    if (!v) problem(col, "required value is empty");
+    return v.value_or("");
+  }
+  std::optional<double> number(const std::string& col) const {
+    auto v = cell(col);
+    if (!v || *v == "NA") return std::nullopt;
+    errno = 0;
+    char* end = nullptr;
+    double d = std::strtod(v->c_str(), &end);
+    if (end != v->c_str() + v->size() || errno == ERANGE || !std::isfinite(d)) {
+      problem(col, "expected a number, got '" + *v + "'");
+      return std::nullopt;
+    }
+    return d;
+  }
+  std::optional<int> integer(const std::string& col) const {
+    auto v = cell(col);
+    if (!v || *v == "NA") return std::nullopt;
+    char* end = nullptr;
+    long x = std::strtol(v->c_str(), &end, 10);
+    if (end != v->c_str() + v->size() || x < -1000000 || x > 1000000) {
+      problem(col, "expected an integer grade, got '" + *v + "'");
+      return std::nullopt;
+    }
+    return static_cast<int>(x);
+  }
+  std::optional<bool> boolean(const std::string& col) const {
+    auto v = cell(col);
+    if (!v || *v == "NA") return std::nullopt;
+    std::string s = *v;
+    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+    if (s == "true" || s == "yes" || s == "1") return true;
+    if (s == "false" || s == "no" || s == "0") return false;
+    problem(col, "expected true/false, yes/no or 1/0, got '" + *v + "'");
+    return std::nullopt;
+  }
+  std::optional<Date> date(const std::string& col, bool required) const {
+    auto v = cell(col);
+    if (!v) {
+      if (required) problem(col, "required value is empty: expected a date YYYY-MM-DD");
+      return std::nullopt;
+    }
+    auto d = parse_date(*v);
+    if (!d) problem(col, "bad date '" + *v + "': expected an ISO 8601 calendar date YYYY-MM-DD");
+    return d;
+  }
+  std::size_t line() const { return row_.line; }
+
+ private:
+  const csv::Table& table_;
+  const csv::Row& row_;
+  std::string file_;
+  std::vector<InputProblem>& problems_;
+};
+
+void check_header(const csv::Table& t, const std::string& file, const std::vector<std::string>& allowed,
+                  const std::vector<std::string>& required, std::vector<InputProblem>& problems) {
+  std::set<std::string> seen;
+  for (const auto& h : t.header) {
+    if (std::find(allowed.begin(), allowed.end(), h) == allowed.end())
+      problems.push_back({fmt::format("{} line 1, column {}", file, h),
+                          "unknown column '" + h + "' (expected: " + join(allowed) + ")"});
+    if (!seen.insert(h).second)
+      problems.push_back({fmt::format("{} line 1, column {}", file, h), "column '" + h + "' appears twice"});
+  }
+  for (const auto& r : required)
+    if (!t.column(r)) problems.push_back({file + " line 1", "required column '" + r + "' is missing"});
+}
+
+std::vector<std::string> split_sites(const std::string& cell) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= cell.size()) {
+    auto end = cell.find(';', start);
+    if (end == std::string::npos) end = cell.size();
+    std::string s = cell.substr(start, end - start);
+    while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    if (!s.empty()) out.push_back(s);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string exam_column_for(const std::string& field) {
+  if (field == "patient.id") return "patient_id";
+  if (field == "exam.id") return "exam_id";
+  if (field.starts_with("patient.")) return field.substr(8);
+  if (field.starts_with("clinical.symptomatic_sites")) return "symptomatic_sites";
+  if (field.starts_with("clinical.")) return field.substr(9);
+  return field;
+}
+
+}  // namespace
+
+bool is_cohort_folder(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir, ec) && fs::exists(dir / "exams.csv", ec);
+}
+
+std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, const Scheme& scheme) {
+  std::vector<InputProblem> problems;
+  const std::string exams_file = (dir / "exams.csv").string();
+  const std::string lesions_file = (dir / "lesions.csv").string();
+  const csv::Table exams_table = csv::parse(read_text_file(dir / "exams.csv"), exams_file);
+  std::error_code ec;
+  csv::Table lesions_table;
+  bool have_lesions = fs::exists(dir / "lesions.csv", ec);
+  if (have_lesions) lesions_table = csv::parse(read_text_file(dir / "lesions.csv"), lesions_file);
+  else problems.push_back({lesions_file, "missing: a cohort folder has exams.csv and lesions.csv (header only when no exam has lesions)"});
+
+  check_header(exams_table, exams_file, kExamColumns, {"patient_id", "exam_id", "exam_date"}, problems);
+  std::vector<std::string> lesion_columns = {"exam_id", "site"};
+  for (const auto& item : scheme.items) lesion_columns.push_back(item.name);
+  lesion_columns.insert(lesion_columns.end(), kLesionTail.begin(), kLesionTail.end());
+  if (have_lesions) check_header(lesions_table, lesions_file, lesion_columns, {"exam_id", "site"}, problems);
+  throw_if_any(problems);  // cells cannot be read against a broken header
+
+  std::vector<Exam> exams;
+  std::vector<std::size_t> exam_lines;
+  std::vector<bool> exam_date_ok;
+  std::map<std::string, std::size_t> by_id;
+  std::map<std::string, std::pair<std::size_t, Patient>> patients;  // first row of each patient
+  for (const csv::Row& row : exams_table.rows) {
+    RowReader r(exams_table, row, exams_file, problems);
+    Exam e;
+    e.patient.id = r.required("patient_id");
+    e.id = r.required("exam_id");
+    auto d = r.date("exam_date", true);
+    if (d) e.date = *d;
+    e.patient.sex = r.cell("sex");
+    e.patient.birth_date = r.date("birth_date", false);
+    e.patient.age_years = r.number("age_years");
+    e.timepoint = r.cell("timepoint").value_or("");
+    e.reader = r.cell("reader").value_or("");
+    auto& c = e.clinical;
+    c.pga = r.number("pga");
+    c.pain = r.number("pain");
+    c.patient_global = r.number("patient_global");
+    c.chaq = r.number("chaq");
+    c.esr = r.number("esr");
+    c.crp = r.number("crp");
+    c.fever = r.boolean("fever");
+    c.normal_blood_count = r.boolean("normal_blood_count");
+    c.marginal_sclerosis = r.boolean("marginal_sclerosis");
+    c.biopsy = r.cell("biopsy");
+    c.clinical_severity = r.number("clinical_severity");
+    if (auto s = r.cell("symptomatic_sites")) c.symptomatic_sites = split_sites(*s);
+    if (!e.id.empty() && by_id.count(e.id))
+      r.problem("exam_id", fmt::format("duplicate exam id '{}' (first on line {})", e.id, exam_lines[by_id[e.id]]));
+    if (!e.patient.id.empty()) {
+      auto [it, fresh] = patients.try_emplace(e.patient.id, row.line, e.patient);
+      const Patient& first = it->second.second;
+      if (!fresh) {
+        if (first.sex != e.patient.sex)
+          r.problem("sex", fmt::format("patient {} has a different sex on line {}", e.patient.id, it->second.first));
+        if (first.birth_date != e.patient.birth_date)
+          r.problem("birth_date", fmt::format("patient {} has a different birth date on line {}", e.patient.id, it->second.first));
+      }
+    }
+    by_id.emplace(e.id, exams.size());
+    exams.push_back(std::move(e));
+    exam_lines.push_back(row.line);
+    exam_date_ok.push_back(d.has_value());
+  }
+  // Lesion rows, kept with their lines to place semantic problems.
+  std::vector<std::vector<std::size_t>> lesion_lines(exams.size());
+  std::set<std::size_t> no_involvement;  // lines whose involvement grade was unreadable
+  for (const csv::Row& row : lesions_table.rows) {
+    RowReader r(lesions_table, row, lesions_file, problems);
+    std::string exam_id = r.required("exam_id");
+    SiteGrading g;
+    g.site = r.required("site");
+    for (const auto& item : scheme.items) {
+      std::size_t before = problems.size();
+      if (auto v = r.integer(item.name)) g.grades[item.name] = *v;
+      if (item.name == scheme.involvement_item && problems.size() > before) no_involvement.insert(row.line);
+    }
+    g.physis = r.cell("physis");
+    g.symptomatic = r.boolean("symptomatic");
+    g.lesion = r.cell("lesion");
+    g.max_diameter_mm = r.number("max_diameter_mm");
+    g.volume_ml = r.number("volume_ml");
+    g.si_ratio = r.number("si_ratio");
+    if (exam_id.empty()) continue;
+    auto it = by_id.find(exam_id);
+    if (it == by_id.end()) {
+      r.problem("exam_id", "lesion row for unknown exam '" + exam_id + "': no such exam_id in exams.csv");
+      continue;
+    }
+    exams[it->second].lesions.push_back(std::move(g));
+    lesion_lines[it->second].push_back(row.line);
+  }
+  for (std::size_t i = 0; i < exams.size(); ++i) {
+    if (exams[i].id.empty()) continue;
+    for (const Problem& p : validate_exam(exams[i], atlas, scheme)) {
+      if (p.field == "exam.id" || p.field == "patient.id") continue;  // reported as empty cells
+      if (p.field == "patient.birth_date" && !exam_date_ok[i]) continue;
+      if (p.lesion >= 0 && p.needs_involvement && no_involvement.count(lesion_lines[i][p.lesion])) continue;
+      if (p.lesion >= 0)
+        problems.push_back({fmt::format("{} line {}, column {}", lesions_file, lesion_lines[i][p.lesion], p.field),
+                            p.message});
+      else
+        problems.push_back({fmt::format("{} line {}, column {}", exams_file, exam_lines[i], exam_column_for(p.field)),
+                            p.message});
+    }
+  }
+  throw_if_any(std::move(problems));
+  return exams;
+}
+
+namespace {
+std::string num(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : ""; }
+std::string flag(const std::optional<bool>& v) { return v ? (*v ? "true" : "false") : ""; }
+}  // namespace
+
+std::string exams_csv_text(const std::vector<Exam>& exams) {
+  std::string out = csv::format_row(kExamColumns);
+  for (const Exam& e : exams) {
+    const auto& c = e.clinical;
+    std::string sites;
+    for (const auto& s : c.symptomatic_sites) sites += (sites.empty() ? "" : ";") + s;
+    out += csv::format_row({e.patient.id, e.id, e.date.iso(), e.patient.sex.value_or(""),
+                            e.patient.birth_date ? e.patient.birth_date->iso() : "", num(e.patient.age_years),
+                            e.timepoint, e.reader, num(c.pga), num(c.pain), num(c.patient_global), num(c.chaq),
+                            num(c.esr), num(c.crp), flag(c.fever), flag(c.normal_blood_count),
+                            flag(c.marginal_sclerosis), c.biopsy.value_or(""), num(c.clinical_severity), sites});
+  }
+  return out;
+}
+
+std::string lesions_csv_text(const std::vector<Exam>& exams) {
+  std::map<std::string, int> all_items;
+  for (const Exam& e : exams)
+    for (const auto& g : e.lesions)
+      for (const auto& [k, v] : g.grades) all_items[k] = 0;
+  for (const char* usual : {"signal", "extent", "soft_tissue", "periosteal", "expansion", "collapse"})
+    all_items[usual] = 0;
+  std::vector<std::string> items = grade_output_order(all_items);
+  std::vector<std::string> header = {"exam_id", "site"};
+  header.insert(header.end(), items.begin(), items.end());
+  header.insert(header.end(), kLesionTail.begin(), kLesionTail.end());
+  std::string out = csv::format_row(header);
+  for (const Exam& e : exams)
+    for (const SiteGrading& g : e.lesions) {
+      std::vector<std::string> row = {e.id, g.site};
+      for (const auto& item : items) {
+        auto it = g.grades.find(item);
+        row.push_back(it == g.grades.end() ? "" : std::to_string(it->second));
+      }
+      row.push_back(g.physis.value_or(""));
+      row.push_back(flag(g.symptomatic));
+      row.push_back(g.lesion.value_or(""));
+      row.push_back(num(g.max_diameter_mm));
+      row.push_back(num(g.volume_ml));
+      row.push_back(num(g.si_ratio));
+      out += csv::format_row(row);
+    }
+  return out;
+}
+
+void write_cohort_folder(const fs::path& dir, const std::vector<Exam>& exams) {
+  const std::string exams_text = exams_csv_text(exams);
+  const std::string lesions_text = lesions_csv_text(exams);
+  write_folder_atomically(dir, [&](const fs::path& tmp) {
+    write_file_atomically(tmp / "exams.csv", exams_text);
+    write_file_atomically(tmp / "lesions.csv", lesions_text);
+  });
+}
+
+}  // namespace crmo
