@@ -1,0 +1,177 @@
+#include "core/stats/bootstrap.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "core/stats/distributions.hpp"
+#include "core/stats/ranks.hpp"
+
+namespace crmo::stats {
+namespace {
+
+// Uniform integer in [0, n) from a 64-bit generator (Lemire's method), the same on
+// every platform (std::uniform_int_distribution is not).
+std::uint64_t bounded(std::mt19937_64& gen, std::uint64_t n) {
+  unsigned __int128 m = static_cast<unsigned __int128>(gen()) * n;
+  auto low = static_cast<std::uint64_t>(m);
+  if (low < n) {
+    const std::uint64_t threshold = -n % n;
+    while (low < threshold) {
+      m = static_cast<unsigned __int128>(gen()) * n;
+      low = static_cast<std::uint64_t>(m);
+    }
+  }
+  return static_cast<std::uint64_t>(m >> 64);
+}
+
+// Spearman's rho of a resample given by multiplicities, in O(n): the data are visited
+// in the order of x (and of y) so that tied values share their average rank.
+struct WeightedRho {
+  std::vector<std::size_t> ox, oy;  // order of x, of y
+  const std::vector<double>& x;
+  const std::vector<double>& y;
+  std::vector<double> rx, ry;
+
+  WeightedRho(const std::vector<double>& x_, const std::vector<double>& y_) : x(x_), y(y_) {
+    ox.resize(x.size());
+    std::iota(ox.begin(), ox.end(), std::size_t{0});
+    oy = ox;
+    std::sort(ox.begin(), ox.end(), [&](auto a, auto b) { return x[a] < x[b]; });
+    std::sort(oy.begin(), oy.end(), [&](auto a, auto b) { return y[a] < y[b]; });
+    rx.resize(x.size());
+    ry.resize(x.size());
+  }
+  static void ranks(const std::vector<std::size_t>& order, const std::vector<double>& v,
+                    const std::vector<std::uint32_t>& c, std::vector<double>& r) {
+    double before = 0;
+    for (std::size_t i = 0; i < order.size();) {
+      std::size_t j = i;
+      double m = 0;
+      while (j < order.size() && v[order[j]] == v[order[i]]) m += c[order[j++]];
+      const double avg = before + (m + 1) / 2;
+      for (std::size_t k = i; k < j; ++k) r[order[k]] = avg;
+      before += m;
+      i = j;
+    }
+  }
+  double operator()(const std::vector<std::uint32_t>& c) {
+    ranks(ox, x, c, rx);
+    ranks(oy, y, c, ry);
+    long double w = 0, sx = 0, sy = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (!c[i]) continue;
+      w += c[i];
+      sx += c[i] * rx[i];
+      sy += c[i] * ry[i];
+    }
+    const long double mx = sx / w, my = sy / w;
+    long double sxx = 0, syy = 0, sxy = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (!c[i]) continue;
+      const long double dx = rx[i] - mx, dy = ry[i] - my;
+      sxx += c[i] * dx * dx;
+      syy += c[i] * dy * dy;
+      sxy += c[i] * dx * dy;
+    }
+    if (sxx == 0 || syy == 0) return std::nan("");
+    return std::clamp(static_cast<double>(sxy / std::sqrt(sxx * syy)), -1.0, 1.0);
+  }
+};
+
+// boot's norm.inter: quantiles of t at alpha, interpolated on the normal scale.
+std::vector<double> norm_inter(std::vector<double> t, const std::vector<double>& alpha) {
+  std::erase_if(t, [](double v) { return !std::isfinite(v); });
+  if (t.empty()) throw StatsError("no finite bootstrap replicates");
+  std::sort(t.begin(), t.end());
+  const double r = static_cast<double>(t.size());
+  std::vector<double> out;
+  for (double a : alpha) {
+    const double rk = (r + 1) * a;
+    const double k = std::trunc(rk);
+    if (k == rk && k >= 1 && k <= r) out.push_back(t[static_cast<std::size_t>(k) - 1]);
+    else if (k <= 0) out.push_back(t.front());
+    else if (k >= r) out.push_back(t.back());
+    else {
+      const double z = dist::qnorm(a), z1 = dist::qnorm(k / (r + 1)), z2 = dist::qnorm((k + 1) / (r + 1));
+      const double tk = t[static_cast<std::size_t>(k) - 1], tk1 = t[static_cast<std::size_t>(k)];
+      out.push_back(tk + (z - z1) / (z2 - z1) * (tk1 - tk));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Interval percentile_interval(std::vector<double> t, double conf_level) {
+  const auto q = norm_inter(std::move(t), {(1 - conf_level) / 2, (1 + conf_level) / 2});
+  return {q[0], q[1], conf_level};
+}
+
+Interval bca_interval(std::vector<double> t, double t0, const std::vector<double>& influence, double conf_level,
+                      double* w_out, double* a_out) {
+  std::erase_if(t, [](double v) { return !std::isfinite(v); });
+  double below = 0;
+  for (double v : t) below += v < t0;
+  const double w = dist::qnorm(below / static_cast<double>(t.size()));
+  if (!std::isfinite(w)) throw StatsError("BCa: estimated adjustment 'w' is infinite (every replicate on one side of the estimate)");
+  long double s2 = 0, s3 = 0;
+  for (double l : influence) {
+    s2 += static_cast<long double>(l) * l;
+    s3 += static_cast<long double>(l) * l * l;
+  }
+  const double a = static_cast<double>(s3 / (6 * std::pow(s2, 1.5L)));
+  if (!std::isfinite(a)) throw StatsError("BCa: estimated adjustment 'a' is NA (no variation in the jackknife)");
+  std::vector<double> adj;
+  for (double alpha : {(1 - conf_level) / 2, (1 + conf_level) / 2}) {
+    const double z = dist::qnorm(alpha);
+    adj.push_back(dist::pnorm(w + (w + z) / (1 - a * (w + z))));
+  }
+  if (w_out) *w_out = w;
+  if (a_out) *a_out = a;
+  const auto q = norm_inter(std::move(t), adj);
+  return {q[0], q[1], conf_level};
+}
+
+std::vector<double> spearman_jackknife_influence(const std::vector<double>& x_in, const std::vector<double>& y_in) {
+  Pairs pairs = complete_pairs(x_in, y_in);
+  const std::size_t n = pairs.x.size();
+  if (n < 3) throw StatsError("the jackknife of Spearman's rho needs at least 3 complete pairs");
+  WeightedRho rho(pairs.x, pairs.y);
+  std::vector<std::uint32_t> c(n, 1);
+  const double t0 = rho(c);
+  std::vector<double> influence(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    c[i] = 0;
+    influence[i] = (static_cast<double>(n) - 1) * (t0 - rho(c));
+    c[i] = 1;
+  }
+  return influence;
+}
+
+BootstrapResult spearman_bootstrap(const std::vector<double>& x_in, const std::vector<double>& y_in,
+                                   const BootstrapOptions& options) {
+  Pairs pairs = complete_pairs(x_in, y_in);
+  const std::size_t n = pairs.x.size();
+  if (n < 3) throw StatsError("the bootstrap of Spearman's rho needs at least 3 complete pairs");
+  if (options.replicates < 2) throw StatsError("the bootstrap needs at least 2 replicates");
+  WeightedRho rho(pairs.x, pairs.y);
+  BootstrapResult out;
+  std::vector<std::uint32_t> c(n, 1);
+  out.t0 = rho(c);
+  if (std::isnan(out.t0)) throw StatsError("Spearman's rho is undefined: a column is constant");
+  std::mt19937_64 gen(options.seed);
+  out.t.resize(options.replicates);
+  for (std::size_t b = 0; b < options.replicates; ++b) {
+    std::fill(c.begin(), c.end(), 0u);
+    for (std::size_t i = 0; i < n; ++i) ++c[bounded(gen, n)];
+    out.t[b] = rho(c);
+  }
+  out.influence = spearman_jackknife_influence(pairs.x, pairs.y);
+  out.percentile = percentile_interval(out.t, options.conf_level);
+  out.bca = bca_interval(out.t, out.t0, out.influence, options.conf_level, &out.bias_correction, &out.acceleration);
+  return out;
+}
+
+}  // namespace crmo::stats

@@ -1,0 +1,103 @@
+// The exact Spearman path against brute-force enumeration of permutations.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include <gtest/gtest.h>
+
+#include "core/stats/spearman.hpp"
+
+namespace crmo::stats {
+namespace {
+
+// counts[s] by visiting all n! permutations
+std::vector<std::uint64_t> brute_force_counts(int n) {
+  std::vector<int> p(static_cast<std::size_t>(n));
+  std::iota(p.begin(), p.end(), 1);
+  std::vector<std::uint64_t> counts(static_cast<std::size_t>((n * n * n - n) / 3) + 1, 0);
+  do {
+    int s = 0;
+    for (int i = 0; i < n; ++i) s += (i + 1 - p[static_cast<std::size_t>(i)]) * (i + 1 - p[static_cast<std::size_t>(i)]);
+    ++counts[static_cast<std::size_t>(s)];
+  } while (std::next_permutation(p.begin(), p.end()));
+  return counts;
+}
+
+TEST(SpearmanExact, DistributionMatchesBruteForceUpToTen) {
+  for (int n = 1; n <= 10; ++n) EXPECT_EQ(spearman_exact_counts(n), brute_force_counts(n)) << "n = " << n;
+}
+
+TEST(SpearmanExact, PValuesMatchBruteForceForEveryS) {
+  for (int n : {4, 7, 10}) {
+    const auto counts = brute_force_counts(n);
+    double total = 0;
+    for (auto c : counts) total += static_cast<double>(c);
+    double below = 0;
+    for (std::size_t s = 0; s < counts.size(); ++s) {
+      below += static_cast<double>(counts[s]);
+      EXPECT_NEAR(spearman_exact_p(static_cast<double>(s), n, true), below / total, 1e-15);
+      EXPECT_NEAR(spearman_exact_p(static_cast<double>(s), n, false), 1 - (below - counts[s]) / total, 1e-12);
+    }
+  }
+}
+
+TEST(SpearmanExact, FarTailExampleIsExactByDefaultAndRsValueWithRCompatible) {
+  const std::vector<double> x{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, y{2, 1, 4, 3, 6, 5, 8, 7, 10, 9};
+  const auto counts = brute_force_counts(10);
+  double at_most = 0, total = 0;  // S = 10 here
+  for (std::size_t s = 0; s < counts.size(); ++s) {
+    total += static_cast<double>(counts[s]);
+    if (s <= 10) at_most += static_cast<double>(counts[s]);
+  }
+  const auto exact = spearman(x, y);
+  EXPECT_TRUE(exact.exact);
+  EXPECT_NE(exact.method.find("exact permutation"), std::string::npos);
+  EXPECT_NEAR(*exact.statistic, 10, 1e-9);
+  EXPECT_NEAR(exact.p_value, 2 * at_most / total, 1e-18);
+  EXPECT_NEAR(exact.p_value, 2.06e-4, 0.01e-4);  // the figure quoted in analysis.md
+
+  const auto r = spearman(x, y, {Alternative::two_sided, true});
+  EXPECT_FALSE(r.exact);
+  EXPECT_NE(r.method.find("AS 89"), std::string::npos);
+  EXPECT_LT(r.p_value, 1e-6);  // R's Edgeworth tail (the golden file holds R's exact value)
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings[0].find("exact permutation p-value"), std::string::npos);
+}
+
+TEST(SpearmanExact, AlternativesSumAsTheyShould) {
+  // P[S <= s] + P[S >= s + 2] = 1 (S is always even)
+  for (int n : {5, 9, 12}) {
+    const double mid = (n * n * n - n) / 6.0;
+    for (double s = 0; s <= 2 * mid; s += 2)
+      EXPECT_NEAR(spearman_exact_p(s, n, true) + spearman_exact_p(s + 2, n, false), 1.0, 1e-12);
+  }
+}
+
+TEST(SpearmanExact, ThirteenIsWellUnderASecond) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& counts = spearman_exact_counts(spearman_exact_max_n);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::uint64_t total = 0;
+  for (auto c : counts) total += c;
+  std::uint64_t factorial = 1;
+  for (int i = 2; i <= spearman_exact_max_n; ++i) factorial *= static_cast<std::uint64_t>(i);
+  EXPECT_EQ(total, factorial);
+  EXPECT_LT(seconds, 0.5);
+}
+
+TEST(SpearmanExact, DefaultUsesExactUpToTheLimitThenRsChoice) {
+  for (int n = 3; n <= 16; ++n) {
+    std::vector<double> x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      x[static_cast<std::size_t>(i)] = i;
+      y[static_cast<std::size_t>(i)] = (i * 7) % n;
+    }
+    if (n % 7 == 0) continue;  // y would not be a permutation
+    const auto r = spearman(x, y);
+    EXPECT_EQ(r.exact, n <= spearman_exact_max_n) << n;
+  }
+}
+
+}  // namespace
+}  // namespace crmo::stats
