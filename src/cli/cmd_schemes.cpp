@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
@@ -30,9 +31,8 @@ void register_schemes(CLI::App& app, Action& action) {
         }
         std::cout << fmt::format("{} {}: {}\n{}\n", s.name, s.version, s.title, s.description);
         for (const auto& i : s.items) {
-          std::string kinds;
-          for (auto k : i.applies_to) kinds += (kinds.empty() ? "" : ",") + std::string(to_string(k));
-          std::cout << fmt::format("  item {:<12} {}..{}  [{}]  {}\n", i.name, i.min, i.max, kinds, i.description);
+          std::cout << fmt::format("  item {:<12} {}..{}  [{}]  {}\n", i.name, i.min, i.max,
+                                   fmt::join(kind_names(i.applies_to), ","), i.description);
         }
         for (const auto& p : s.parameters) std::cout << fmt::format("  parameter {:<20} {}\n", p.name, p.description);
         for (const auto& in : s.index) std::cout << fmt::format("  index input {:<18} ({} bins)\n", in.source.name, in.bins.size());

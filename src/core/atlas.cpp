@@ -20,6 +20,12 @@ std::optional<UnitKind> parse_unit_kind(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<std::string> kind_names(const std::vector<UnitKind>& kinds) {
+  std::vector<std::string> out;
+  for (UnitKind k : kinds) out.emplace_back(to_string(k));
+  return out;
+}
+
 std::string_view to_string(Side side) {
   switch (side) {
     case Side::L: return "L";

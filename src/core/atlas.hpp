@@ -14,6 +14,7 @@ enum class Side { L, R, M };
 
 std::string_view to_string(UnitKind kind);
 std::optional<UnitKind> parse_unit_kind(std::string_view text);
+std::vector<std::string> kind_names(const std::vector<UnitKind>& kinds);
 std::string_view to_string(Side side);
 std::optional<Side> parse_side(std::string_view text);
 

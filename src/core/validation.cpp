@@ -4,6 +4,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace crmo {
 
@@ -61,12 +62,10 @@ void check_lesion(std::vector<Problem>& out, int index, const SiteGrading& g, co
   for (const auto& [name, value] : g.grades) {
     const GradeItem* item = scheme.item(name);
     if (!item) {
-      out.push_back({index, name, fmt::format("unknown field '{}' (scheme '{}' grades: {})", name,
-                                              scheme.name, [&] {
-                                                std::string s;
-                                                for (const auto& i : scheme.items) s += (s.empty() ? "" : ", ") + i.name;
-                                                return s;
-                                              }())});
+      std::vector<std::string> known;
+      for (const auto& i : scheme.items) known.push_back(i.name);
+      out.push_back({index, name, fmt::format("unknown field '{}' (scheme '{}' grades: {})", name, scheme.name,
+                                              fmt::join(known, ", "))});
       continue;
     }
     if (value < item->min || value > item->max) {
@@ -76,11 +75,8 @@ void check_lesion(std::vector<Problem>& out, int index, const SiteGrading& g, co
     }
     if (site && value != 0 && !item->applies(site->unit->kind))
       out.push_back({index, name, fmt::format("'{}' does not apply to {} unit '{}' ({} units only)", name,
-                                              to_string(site->unit->kind), site->unit->id, [&] {
-                                                std::string s;
-                                                for (auto k : item->applies_to) s += (s.empty() ? "" : ", ") + std::string(to_string(k));
-                                                return s;
-                                              }())});
+                                              to_string(site->unit->kind), site->unit->id,
+                                              fmt::join(kind_names(item->applies_to), ", "))});
     else if (name != scheme.involvement_item && value != 0 && involvement == 0)
       out.push_back({index, name,
                      fmt::format("non-zero grade on a site with {} 0 (no lesion): expected 0, got {}",

@@ -15,8 +15,7 @@ Atlas parse_atlas_json(std::string_view text, const std::string& source) {
   std::vector<InputProblem> problems;
   const std::string where = source + ": ";
   JsonFields top(doc, where, "$", problems);
-  auto format = top.text("format", true);
-  if (format && *format != "crmo.atlas/1") top.problem("format", "expected \"crmo.atlas/1\", got \"" + *format + "\"");
+  top.expect_format("crmo.atlas/1");
   auto name = top.text("name", true).value_or("");
   auto version = top.text("version", true).value_or("");
   top.text("description");

@@ -8,6 +8,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/validation.hpp"
 #include "formats/csv.hpp"
@@ -28,11 +29,7 @@ const std::vector<std::string> kExamColumns = {
 const std::vector<std::string> kLesionTail = {"physis", "symptomatic", "lesion", "max_diameter_mm",
                                               "volume_ml", "si_ratio"};
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
+std::string join(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
 
 // Cell reading for one row, collecting problems with file, line and column.
 class RowReader {

@@ -74,9 +74,7 @@ Exam read_exam_json(std::string_view text, const std::string& source, const Atla
   const std::string where = source + ": ";
   JsonFields top(doc, where, "$", problems);
   Exam exam;
-  auto format = top.text("format", true);
-  if (format && *format != "crmo.exam/1")
-    top.problem("format", "expected \"crmo.exam/1\", got \"" + *format + "\"");
+  top.expect_format("crmo.exam/1");
 
   const auto* patient = top.raw("patient");
   if (!patient) top.problem("patient", "required field missing: expected an object with id");

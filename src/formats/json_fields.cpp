@@ -107,6 +107,11 @@ std::optional<bool> JsonFields::boolean(const std::string& key) {
   return v->get<bool>();
 }
 
+void JsonFields::expect_format(const std::string& expected) {
+  auto format = text("format", true);
+  if (format && *format != expected) problem("format", "expected \"" + expected + "\", got \"" + *format + "\"");
+}
+
 void JsonFields::reject_unknown(const std::string& expected_fields) {
   if (!object_.is_object()) return;
   for (const auto& [key, value] : object_.items())

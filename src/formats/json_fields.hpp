@@ -28,6 +28,8 @@ class JsonFields {
   std::optional<double> number(const std::string& key, bool required = false);
   std::optional<int> integer(const std::string& key, bool required = false);
   std::optional<bool> boolean(const std::string& key);
+  // Reads the required "format" field and reports any value but `expected`.
+  void expect_format(const std::string& expected);
   // Marks fields as known without reading them (read elsewhere).
   void accept(const std::string& key) { known_.insert(key); }
   // Reports every field not read or accepted.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "formats/file_io.hpp"
 #include "formats/json_fields.hpp"
@@ -36,11 +37,7 @@ ParameterDef read_parameter(const nlohmann::json& j, const std::string& where, c
   p.function = f.text("function", true).value_or("");
   const auto& fns = parameter_functions();
   if (!p.function.empty() && std::find(fns.begin(), fns.end(), p.function) == fns.end())
-    f.problem("function", "unknown function '" + p.function + "'; expected one of " + [&] {
-      std::string s;
-      for (const auto& n : fns) s += (s.empty() ? "" : ", ") + n;
-      return s;
-    }());
+    f.problem("function", fmt::format("unknown function '{}'; expected one of {}", p.function, fmt::join(fns, ", ")));
   p.items = string_list(f, "items");
   p.min = f.integer("min").value_or(1);
   p.as_flag = f.boolean("as_flag").value_or(false);
@@ -73,8 +70,7 @@ Scheme parse_scheme_json(std::string_view text, const std::string& source) {
   const std::string where = source + ": ";
   JsonFields top(doc, where, "$", problems);
   Scheme s;
-  auto format = top.text("format", true);
-  if (format && *format != "crmo.scheme/1") top.problem("format", "expected \"crmo.scheme/1\", got \"" + *format + "\"");
+  top.expect_format("crmo.scheme/1");
   s.name = top.text("name", true).value_or("");
   s.version = top.text("version", true).value_or("");
   s.title = top.text("title").value_or(s.name);
@@ -185,9 +181,8 @@ Scheme SchemeRegistry::get(const std::string& name_or_file) {
   if (!s) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(name_or_file, ec)) {
-      std::string known;
-      for (const auto& n : names()) known += (known.empty() ? "" : ", ") + n;
-      throw InputError("--scheme " + name_or_file, "no such scheme or file; built-in schemes: " + known);
+      throw InputError("--scheme " + name_or_file,
+                       fmt::format("no such scheme or file; built-in schemes: {}", fmt::join(names(), ", ")));
     }
     s = &add_file(name_or_file);
     source = name_or_file;
