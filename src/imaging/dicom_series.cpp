@@ -234,6 +234,7 @@ SeriesResult plan_series(const std::vector<DicomHeader>& headers) {
     std::string id = std::to_string(s.series_number) + "_" + safe_name(s.description);
     if (s.echo_number > 1) id += "_e" + std::to_string(s.echo_number);
     const std::string kind = image_kind(h0);
+    s.kind = kind;
     if (kind != "magnitude") id += "_" + kind;
     std::string unique = id;
     for (int k = 2; used_ids.count(unique); ++k) unique = id + "_" + std::to_string(k);

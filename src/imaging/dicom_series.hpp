@@ -23,7 +23,7 @@ struct SeriesPlan {
   std::string id;  // unique, file-name safe: "<series number>_<description>[_e2][_phase]..."
   std::string study_uid, series_uid, frame_of_reference_uid;
   std::string patient_id, study_date, modality, manufacturer;
-  std::string description, protocol_name, sequence_name, image_type;
+  std::string description, protocol_name, sequence_name, image_type, kind;
   int series_number = 0, echo_number = 0;
   double echo_time = 0, repetition_time = 0, inversion_time = 0;
   Dims dims;

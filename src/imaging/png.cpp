@@ -1,0 +1,70 @@
+#include "imaging/png.hpp"
+
+#include <cairo.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+namespace crmo::imaging {
+
+void write_png(const Picture& pic, const std::string& path, double lo, double hi,
+               const std::vector<SiteMark>& marks, double scale) {
+  if (pic.width == 0 || pic.height == 0) throw std::runtime_error("empty picture: " + path);
+  const int w = static_cast<int>(pic.width), h = static_cast<int>(pic.height);
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> src(
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), &cairo_surface_destroy);
+  unsigned char* data = cairo_image_surface_get_data(src.get());
+  const int stride = cairo_image_surface_get_stride(src.get());
+  const double range = hi > lo ? hi - lo : 1;
+  for (int r = 0; r < h; ++r) {
+    auto* row = reinterpret_cast<std::uint32_t*>(data + r * stride);
+    for (int c = 0; c < w; ++c) {
+      const double x = (pic.values[static_cast<std::size_t>(r) * pic.width + c] - lo) / range;
+      const auto g = static_cast<std::uint32_t>(std::clamp(x, 0.0, 1.0) * 255.0 + 0.5);
+      row[c] = (g << 16) | (g << 8) | g;
+    }
+  }
+  cairo_surface_mark_dirty(src.get());
+  // Square display pixels: the finer spacing maps to `scale` output pixels.
+  const double base = std::min(pic.pixel_w_mm, pic.pixel_h_mm);
+  const double sx = scale * pic.pixel_w_mm / base, sy = scale * pic.pixel_h_mm / base;
+  const int ow = std::max(1, static_cast<int>(std::lround(w * sx))), oh = std::max(1, static_cast<int>(std::lround(h * sy)));
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> out(
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, ow, oh), &cairo_surface_destroy);
+  std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(out.get()), &cairo_destroy);
+  cairo_save(cr.get());
+  cairo_scale(cr.get(), sx, sy);
+  cairo_set_source_surface(cr.get(), src.get(), 0, 0);
+  cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_BILINEAR);
+  cairo_paint(cr.get());
+  cairo_restore(cr.get());
+  cairo_select_font_face(cr.get(), "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size(cr.get(), std::max(10.0, 11.0 * scale));
+  for (const auto& m : marks) {
+    double col, row;
+    if (!pic.locate(m.point, col, row)) continue;
+    const double x = (col + 0.5) * sx, y = (row + 0.5) * sy;
+    cairo_set_source_rgb(cr.get(), 1.0, 0.55, 0.0);
+    cairo_set_line_width(cr.get(), 2.0);
+    cairo_new_path(cr.get());
+    cairo_arc(cr.get(), x, y, 9.0 * scale, 0, 2 * M_PI);
+    cairo_stroke(cr.get());
+    std::string text = m.label;
+    if (m.grade >= 0) text += " (" + std::to_string(m.grade) + ")";
+    cairo_text_extents_t ext;
+    cairo_text_extents(cr.get(), text.c_str(), &ext);
+    // Label on the side with room for it.
+    const double tx = x + 12 * scale + ext.x_advance <= ow ? x + 12 * scale : std::max(0.0, x - 12 * scale - ext.x_advance);
+    cairo_new_path(cr.get());
+    cairo_move_to(cr.get(), tx, y + 4);
+    cairo_show_text(cr.get(), text.c_str());
+    cairo_new_path(cr.get());
+  }
+  cairo_surface_flush(out.get());
+  if (cairo_surface_write_to_png(out.get(), path.c_str()) != CAIRO_STATUS_SUCCESS)
+    throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace crmo::imaging
