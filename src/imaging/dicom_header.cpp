@@ -1,21 +1,12 @@
 #include "imaging/dicom_header.hpp"
 
-#include <gdcmDataSet.h>
-#include <gdcmFile.h>
-#include <gdcmPrivateTag.h>
-#include <gdcmReader.h>
-#include <gdcmSequenceOfItems.h>
-#include <gdcmStringFilter.h>
-#include <gdcmTag.h>
 #include <gdcmTrace.h>
 
 #include <charconv>
 #include <cmath>
-#include <cstring>
-#include <set>
-#include <sstream>
+#include <cstdio>
 
-#include "imaging/memory_stream.hpp"
+#include "imaging/dicom_parse.hpp"
 #include "imaging/siemens_csa.hpp"
 
 namespace crmo::imaging {
@@ -50,63 +41,46 @@ void quiet_gdcm() {
 
 namespace {
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  std::size_t b = 0;
-  while (b < s.size() && s[b] == ' ') ++b;
-  return s.substr(b);
+const DicomDataSet* first_item(const DicomDataSet& ds, std::uint32_t tag) {
+  const DicomElement* e = ds.find(tag);
+  return e && !e->items.empty() ? &e->items.front() : nullptr;
 }
 
-// String value of an element straight from its bytes (for string VRs such as DS, CS, LO).
-std::string bytes_of(const gdcm::DataSet& ds, const gdcm::Tag& t) {
-  if (!ds.FindDataElement(t)) return {};
-  const gdcm::DataElement& de = ds.GetDataElement(t);
-  const gdcm::ByteValue* bv = de.GetByteValue();
-  if (!bv || !bv->GetPointer()) return {};
-  return trim(std::string(bv->GetPointer(), bv->GetLength()));
-}
-
-std::optional<Vec3> vec3_of(const gdcm::DataSet& ds, const gdcm::Tag& t) {
-  const auto v = parse_numbers(bytes_of(ds, t));
+std::optional<Vec3> vec3(const DicomElement* e) {
+  const auto v = parse_numbers(e ? e->value : std::string_view());
   if (v.size() != 3) return std::nullopt;
   return Vec3{v[0], v[1], v[2]};
 }
 
-// First item of a sequence element, or nullptr.
-const gdcm::DataSet* first_item(const gdcm::DataSet& ds, const gdcm::Tag& t) {
-  if (!ds.FindDataElement(t)) return nullptr;
-  gdcm::SmartPointer<gdcm::SequenceOfItems> sq = ds.GetDataElement(t).GetValueAsSQ();
-  if (!sq || sq->GetNumberOfItems() < 1) return nullptr;
-  return &sq->GetItem(1).GetNestedDataSet();
-}
-
-void read_functional_groups(const gdcm::DataSet& ds, DicomHeader& h) {
-  const gdcm::Tag shared_t(0x5200, 0x9229), per_frame_t(0x5200, 0x9230);
-  const gdcm::Tag plane_pos(0x0020, 0x9113), plane_ori(0x0020, 0x9116), measures(0x0028, 0x9110);
-  auto read_group = [&](const gdcm::DataSet& g) {
-    if (const auto* o = first_item(g, plane_ori)) {
-      const auto v = parse_numbers(bytes_of(*o, gdcm::Tag(0x0020, 0x0037)));
+void read_functional_groups(const DicomDataSet& ds, DicomHeader& h) {
+  auto read_group = [&](const DicomDataSet& g) {
+    if (const auto* o = first_item(g, 0x00209116u)) {
+      const auto v = parse_numbers(element_string(o->find(0x00200037u)));
       if (v.size() == 6) h.orientation = std::array<Vec3, 2>{Vec3{v[0], v[1], v[2]}, Vec3{v[3], v[4], v[5]}};
     }
-    if (const auto* m = first_item(g, measures)) {
-      const auto ps = parse_numbers(bytes_of(*m, gdcm::Tag(0x0028, 0x0030)));
+    if (const auto* m = first_item(g, 0x00289110u)) {
+      const auto ps = parse_numbers(element_string(m->find(0x00280030u)));
       if (ps.size() == 2) h.pixel_spacing = std::array<double, 2>{ps[0], ps[1]};
-      const auto th = parse_numbers(bytes_of(*m, gdcm::Tag(0x0018, 0x0050)));
+      const auto th = parse_numbers(element_string(m->find(0x00180050u)));
       if (th.size() == 1) h.slice_thickness = th[0];
-      const auto sb = parse_numbers(bytes_of(*m, gdcm::Tag(0x0018, 0x0088)));
+      const auto sb = parse_numbers(element_string(m->find(0x00180088u)));
       if (sb.size() == 1) h.spacing_between_slices = sb[0];
     }
+    if (const auto* t = first_item(g, 0x00289145u)) {  // Pixel Value Transformation
+      const auto sl = parse_numbers(element_string(t->find(0x00281053u)));
+      const auto in = parse_numbers(element_string(t->find(0x00281052u)));
+      if (sl.size() == 1 && sl[0] != 0) h.slope = sl[0];
+      if (in.size() == 1) h.intercept = in[0];
+    }
   };
-  if (const auto* shared = first_item(ds, shared_t)) read_group(*shared);
-  if (!ds.FindDataElement(per_frame_t)) return;
-  gdcm::SmartPointer<gdcm::SequenceOfItems> sq = ds.GetDataElement(per_frame_t).GetValueAsSQ();
-  if (!sq) return;
-  const auto n = sq->GetNumberOfItems();
-  for (gdcm::SequenceOfItems::SizeType i = 1; i <= n; ++i) {
-    const gdcm::DataSet& f = sq->GetItem(i).GetNestedDataSet();
-    if (i == 1) read_group(f);
-    const gdcm::DataSet* p = first_item(f, plane_pos);
-    const auto pos = p ? vec3_of(*p, gdcm::Tag(0x0020, 0x0032)) : std::nullopt;
+  if (const auto* shared = first_item(ds, 0x52009229u)) read_group(*shared);
+  const DicomElement* per_frame = ds.find(0x52009230u);
+  if (!per_frame) return;
+  for (std::size_t i = 0; i < per_frame->items.size(); ++i) {
+    const DicomDataSet& f = per_frame->items[i];
+    if (i == 0) read_group(f);
+    const DicomDataSet* p = first_item(f, 0x00209113u);
+    const auto pos = p ? vec3(p->find(0x00200032u)) : std::nullopt;
     if (!pos) {
       h.frame_positions.clear();
       return;
@@ -115,125 +89,93 @@ void read_functional_groups(const gdcm::DataSet& ds, DicomHeader& h) {
   }
 }
 
-HeaderResult parse(gdcm::Reader& reader, const std::string& name) {
-  quiet_gdcm();
+HeaderResult from_parse(const DicomParse& d, const std::string& name) {
   HeaderResult r;
-  const std::set<gdcm::Tag> skip;
-  bool ok = false;
-  try {
-    ok = reader.ReadUpToTag(gdcm::Tag(0x7fe0, 0x0010), skip);
-  } catch (const std::exception& e) {
-    r.error = std::string("not readable as DICOM: ") + e.what();
+  if (!d.error.empty() && !d.has_pixels) {
+    r.error = d.error;
     return r;
   }
-  if (!ok) {
-    r.error = "not a DICOM file, or its header is truncated";
-    return r;
-  }
-  const gdcm::File& file = reader.GetFile();
-  const gdcm::DataSet& ds = file.GetDataSet();
-  if (ds.IsEmpty()) {
-    r.error = "not a DICOM file (no data elements)";
-    return r;
-  }
-  gdcm::StringFilter sf;
-  sf.SetFile(file);
-  auto str = [&](uint16_t g, uint16_t e) {
-    const gdcm::Tag t(g, e);
-    if (!ds.FindDataElement(t) || ds.GetDataElement(t).IsEmpty()) return std::string();
-    try {
-      return trim(sf.ToString(t));
-    } catch (...) {
-      return std::string();
-    }
-  };
-  auto num = [&](uint16_t g, uint16_t e, double dflt) {
-    const auto v = parse_numbers(str(g, e));
+  auto str = [&](std::uint32_t t) { return d.str(t); };
+  auto num = [&](std::uint32_t t, double dflt) {
+    const auto v = d.numbers(t);
     return v.empty() ? dflt : v[0];
+  };
+  auto inum = [&](std::uint32_t t, int dflt) {
+    const double v = num(t, dflt);
+    return v > -1e9 && v < 1e9 ? static_cast<int>(v) : dflt;
   };
   DicomHeader h;
   h.path = name;
-  h.transfer_syntax = trim(file.GetHeader().GetDataSetTransferSyntax().GetString()
-                               ? file.GetHeader().GetDataSetTransferSyntax().GetString()
-                               : "");
-  h.sop_class_uid = str(0x0008, 0x0016);
-  h.sop_instance_uid = str(0x0008, 0x0018);
-  h.study_uid = str(0x0020, 0x000d);
-  h.series_uid = str(0x0020, 0x000e);
-  h.frame_of_reference_uid = str(0x0020, 0x0052);
-  h.patient_id = str(0x0010, 0x0020);
-  h.patient_name = str(0x0010, 0x0010);
-  h.study_date = str(0x0008, 0x0020);
-  h.study_description = str(0x0008, 0x1030);
-  h.modality = str(0x0008, 0x0060);
-  h.manufacturer = str(0x0008, 0x0070);
-  h.series_description = str(0x0008, 0x103e);
-  h.protocol_name = str(0x0018, 0x1030);
-  h.sequence_name = str(0x0018, 0x0024);
-  h.image_type = str(0x0008, 0x0008);
-  if (h.image_type.empty()) h.image_type = str(0x0008, 0x9007);  // Frame Type (enhanced)
-  h.series_number = static_cast<int>(num(0x0020, 0x0011, 0));
-  h.instance_number = static_cast<int>(num(0x0020, 0x0013, 0));
-  h.acquisition_number = static_cast<int>(num(0x0020, 0x0012, 0));
-  h.echo_number = static_cast<int>(num(0x0018, 0x0086, 0));
-  h.echo_time = num(0x0018, 0x0081, 0);
-  h.repetition_time = num(0x0018, 0x0080, 0);
-  h.inversion_time = num(0x0018, 0x0082, 0);
-  h.rows = static_cast<int>(num(0x0028, 0x0010, 0));
-  h.cols = static_cast<int>(num(0x0028, 0x0011, 0));
-  h.bits_allocated = static_cast<int>(num(0x0028, 0x0100, 0));
-  h.bits_stored = static_cast<int>(num(0x0028, 0x0101, h.bits_allocated));
-  h.pixel_representation = static_cast<int>(num(0x0028, 0x0103, 0));
-  h.samples_per_pixel = static_cast<int>(num(0x0028, 0x0002, 1));
-  h.number_of_frames = static_cast<int>(num(0x0028, 0x0008, 1));
-  h.photometric = str(0x0028, 0x0004);
-  h.slope = num(0x0028, 0x1053, 1);
-  h.intercept = num(0x0028, 0x1052, 0);
+  h.transfer_syntax = d.transfer_syntax;
+  h.sop_class_uid = str(0x00080016u);
+  h.sop_instance_uid = str(0x00080018u);
+  h.study_uid = str(0x0020000du);
+  h.series_uid = str(0x0020000eu);
+  h.frame_of_reference_uid = str(0x00200052u);
+  h.patient_id = str(0x00100020u);
+  h.patient_name = str(0x00100010u);
+  h.study_date = str(0x00080020u);
+  h.study_description = str(0x00081030u);
+  h.modality = str(0x00080060u);
+  h.manufacturer = str(0x00080070u);
+  h.series_description = str(0x0008103eu);
+  h.protocol_name = str(0x00181030u);
+  h.sequence_name = str(0x00180024u);
+  h.image_type = str(0x00080008u);
+  if (h.image_type.empty()) h.image_type = str(0x00089007u);  // Frame Type (enhanced)
+  h.series_number = inum(0x00200011u, 0);
+  h.instance_number = inum(0x00200013u, 0);
+  h.acquisition_number = inum(0x00200012u, 0);
+  h.echo_number = inum(0x00180086u, 0);
+  h.echo_time = num(0x00180081u, 0);
+  h.repetition_time = num(0x00180080u, 0);
+  h.inversion_time = num(0x00180082u, 0);
+  h.rows = inum(0x00280010u, 0);
+  h.cols = inum(0x00280011u, 0);
+  h.bits_allocated = inum(0x00280100u, 0);
+  h.bits_stored = inum(0x00280101u, h.bits_allocated);
+  h.pixel_representation = inum(0x00280103u, 0);
+  h.samples_per_pixel = inum(0x00280002u, 1);
+  h.number_of_frames = inum(0x00280008u, 1);
+  h.photometric = str(0x00280004u);
+  h.slope = num(0x00281053u, 1);
+  h.intercept = num(0x00281052u, 0);
   if (h.slope == 0) h.slope = 1;
-  h.slice_thickness = num(0x0018, 0x0050, 0);
-  h.spacing_between_slices = num(0x0018, 0x0088, 0);
-  if (auto p = vec3_of(ds, gdcm::Tag(0x0020, 0x0032))) h.position = p;
+  h.slice_thickness = num(0x00180050u, 0);
+  h.spacing_between_slices = num(0x00180088u, 0);
+  if (auto p = vec3(d.data.find(0x00200032u))) h.position = p;
   {
-    const auto v = parse_numbers(str(0x0020, 0x0037));
+    const auto v = parse_numbers(str(0x00200037u));
     if (v.size() == 6) h.orientation = std::array<Vec3, 2>{Vec3{v[0], v[1], v[2]}, Vec3{v[3], v[4], v[5]}};
-    const auto ps = parse_numbers(str(0x0028, 0x0030));
+    const auto ps = parse_numbers(str(0x00280030u));
     if (ps.size() == 2) h.pixel_spacing = std::array<double, 2>{ps[0], ps[1]};
   }
-  if (h.number_of_frames > 1 || ds.FindDataElement(gdcm::Tag(0x5200, 0x9229))) {
-    try {
-      read_functional_groups(ds, h);
-    } catch (...) {
-      h.frame_positions.clear();
-    }
+  if (h.number_of_frames > 1 || d.data.find(0x52009229u)) {
+    read_functional_groups(d.data, h);
     if (!h.position && !h.frame_positions.empty()) h.position = h.frame_positions.front();
   }
   // Siemens mosaic: the count is in (0019,xx0A) of "SIEMENS MR HEADER", or in the CSA header.
   if (h.image_type.find("MOSAIC") != std::string::npos) {
-    const gdcm::PrivateTag mosaic_t(0x0019, 0x0a, "SIEMENS MR HEADER");
-    if (ds.FindDataElement(mosaic_t)) {
-      const gdcm::ByteValue* bv = ds.GetDataElement(mosaic_t).GetByteValue();
-      if (bv && bv->GetLength() >= 2) {
-        const auto* b = reinterpret_cast<const unsigned char*>(bv->GetPointer());
-        h.mosaic_images = b[0] | (b[1] << 8);
+    if (const DicomElement* e = d.data.find_private(0x0019, "SIEMENS MR HEADER", 0x0a)) {
+      const auto v = element_numbers(e, d.big_endian);
+      if (e->value.size() >= 2) {
+        const auto* b = reinterpret_cast<const unsigned char*>(e->value.data());
+        h.mosaic_images = d.big_endian ? (b[0] << 8 | b[1]) : (b[0] | (b[1] << 8));
       }
     }
-    const gdcm::PrivateTag csa_t(0x0029, 0x10, "SIEMENS CSA HEADER");
-    if (ds.FindDataElement(csa_t)) {
-      const gdcm::ByteValue* bv = ds.GetDataElement(csa_t).GetByteValue();
-      if (bv && bv->GetPointer()) {
-        const CsaHeader csa = parse_csa({bv->GetPointer(), bv->GetLength()});
-        if (h.mosaic_images <= 0) {
-          const auto n = csa.numbers("NumberOfImagesInMosaic");
-          if (!n.empty()) h.mosaic_images = static_cast<int>(n[0]);
-        }
-        const auto sn = csa.numbers("SliceNormalVector");
-        if (sn.size() == 3 && h.orientation) {
-          const Vec3 nrm = cross((*h.orientation)[0], (*h.orientation)[1]);
-          h.mosaic_descending = dot(nrm, Vec3{sn[0], sn[1], sn[2]}) < 0;
-        }
+    if (const DicomElement* e = d.data.find_private(0x0029, "SIEMENS CSA HEADER", 0x10)) {
+      const CsaHeader csa = parse_csa(e->value);
+      if (h.mosaic_images <= 0) {
+        const auto n = csa.numbers("NumberOfImagesInMosaic");
+        if (!n.empty() && n[0] > 0 && n[0] < 10000) h.mosaic_images = static_cast<int>(n[0]);
+      }
+      const auto sn = csa.numbers("SliceNormalVector");
+      if (sn.size() == 3 && h.orientation) {
+        const Vec3 nrm = cross((*h.orientation)[0], (*h.orientation)[1]);
+        h.mosaic_descending = dot(nrm, Vec3{sn[0], sn[1], sn[2]}) < 0;
       }
     }
-    if (h.mosaic_images < 2) h.mosaic_images = 0;
+    if (h.mosaic_images < 2 || h.mosaic_images > 4096) h.mosaic_images = 0;
   }
   r.header = std::move(h);
   return r;
@@ -242,16 +184,32 @@ HeaderResult parse(gdcm::Reader& reader, const std::string& name) {
 }  // namespace
 
 HeaderResult read_dicom_header(const std::string& path) {
-  gdcm::Reader reader;
-  reader.SetFileName(path.c_str());
-  return parse(reader, path);
+  // The header usually fits in the first 64 KiB; read more only when it does not.
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return {std::nullopt, "cannot open the file"};
+  std::fseek(f, 0, SEEK_END);
+  const long size = std::ftell(f);
+  std::fseek(f, 0, SEEK_SET);
+  if (size <= 0) {
+    std::fclose(f);
+    return {std::nullopt, "not a DICOM file (empty)"};
+  }
+  std::string buf(static_cast<std::size_t>(std::min<long>(size, 65536)), '\0');
+  std::size_t got = std::fread(buf.data(), 1, buf.size(), f);
+  buf.resize(got);
+  DicomParse d = parse_dicom(buf);
+  if (d.ran_out && !d.has_pixels && got < static_cast<std::size_t>(size)) {
+    buf.resize(static_cast<std::size_t>(size));
+    got += std::fread(buf.data() + got, 1, buf.size() - got, f);
+    buf.resize(got);
+    d = parse_dicom(buf);
+  }
+  std::fclose(f);
+  return from_parse(d, path);
 }
 
 HeaderResult read_dicom_header_from_memory(std::string_view bytes, const std::string& name) {
-  MemoryStream in(bytes);
-  gdcm::Reader reader;
-  reader.SetStream(in);
-  return parse(reader, name);
+  return from_parse(parse_dicom(bytes), name);
 }
 
 }  // namespace crmo::imaging

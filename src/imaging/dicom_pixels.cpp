@@ -12,100 +12,47 @@
 #include <mutex>
 #include <cstdio>
 
+#include "imaging/dicom_parse.hpp"
 #include "imaging/memory_stream.hpp"
 
 namespace crmo::imaging {
 
 namespace {
 
-// GDCM reads a short final Pixel Data element with a warning and pads it with zeros.
-// Whether the native (not encapsulated) Pixel Data element in `bytes` ends before its
-// declared length: find the element's tag followed by a length at least `expected`.
-bool pixel_data_truncated(std::string_view bytes, std::size_t expected) {
-  const std::string_view le("\xe0\x7f\x10\x00", 4), be("\x7f\xe0\x00\x10", 4);
-  for (const std::string_view tag : {le, be}) {
-    for (std::size_t at = bytes.find(tag); at != std::string_view::npos; at = bytes.find(tag, at + 1)) {
-      const bool big = tag == be;
-      auto u32 = [&](std::size_t o) -> std::uint64_t {
-        if (o + 4 > bytes.size()) return 0;
-        const auto* p = reinterpret_cast<const unsigned char*>(bytes.data() + o);
-        return big ? (std::uint64_t{p[0]} << 24 | p[1] << 16 | p[2] << 8 | p[3])
-                   : (std::uint64_t{p[3]} << 24 | p[2] << 16 | p[1] << 8 | p[0]);
-      };
-      std::size_t value_at;
-      std::uint64_t len;
-      const std::string_view vr = bytes.substr(at + 4, 2);
-      if (vr == "OW" || vr == "OB") {
-        value_at = at + 12;
-        len = u32(at + 8);
-      } else {
-        value_at = at + 8;
-        len = u32(at + 4);
-      }
-      if (len == 0xffffffffu || len < expected) continue;
-      return value_at + len > bytes.size();
-    }
-  }
-  return false;
-}
-
-DecodedPixels decode(gdcm::ImageReader& reader, std::string_view bytes) {
+// Encapsulated (compressed) pixel data: GDCM's codecs (JPEG, JPEG-LS, JPEG 2000, RLE).
+// Only files crmo's own parser has walked without error get here.
+DecodedPixels decode_with_gdcm(std::string_view bytes, std::size_t n, int bits) {
   quiet_gdcm();
   DecodedPixels out;
   try {
+    MemoryStream in(bytes);
+    gdcm::ImageReader reader;
+    reader.SetStream(in);
     if (!reader.Read()) {
-      out.error = "pixel data could not be read (truncated or not an image)";
+      out.error = "pixel data could not be read";
       return out;
     }
     const gdcm::Image& img = reader.GetImage();
     const gdcm::PixelFormat pf = img.GetPixelFormat();
-    if (pf.GetSamplesPerPixel() != 1) {
-      out.error = "colour pixel data is not supported";
-      return out;
-    }
-    const unsigned nd = img.GetNumberOfDimensions();
-    out.cols = static_cast<int>(img.GetDimension(0));
-    out.rows = static_cast<int>(img.GetDimension(1));
-    out.frames = nd > 2 ? static_cast<int>(img.GetDimension(2)) : 1;
-    const std::size_t n = static_cast<std::size_t>(out.cols) * out.rows * out.frames;
     const unsigned long len = img.GetBufferLength();
-    const unsigned bits = pf.GetBitsAllocated();
-    if (n == 0 || (bits != 8 && bits != 16) || len < n * (bits / 8)) {
-      out.error = "pixel data length does not match rows x columns x frames";
+    if (pf.GetSamplesPerPixel() != 1 || pf.GetBitsAllocated() != static_cast<unsigned>(bits) ||
+        len < n * static_cast<std::size_t>(bits / 8)) {
+      out.error = "decoded pixel data does not match the header (rows, columns, frames, bits)";
       return out;
-    }
-    const gdcm::TransferSyntax& ts = reader.GetFile().GetHeader().GetDataSetTransferSyntax();
-    const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
-    const gdcm::Tag pixel_tag(0x7fe0, 0x0010);
-    if (!ts.IsEncapsulated() && ds.FindDataElement(pixel_tag)) {
-      const gdcm::ByteValue* bv = ds.GetDataElement(pixel_tag).GetByteValue();
-      const std::size_t expected = n * (bits / 8);
-      if (!bv || bv->GetLength() < expected || pixel_data_truncated(bytes, expected)) {
-        out.error = "pixel data truncated: " + std::to_string(bv ? static_cast<std::size_t>(bv->GetLength()) : std::size_t{0}) + " of " +
-                    std::to_string(expected) + " bytes";
-        return out;
-      }
     }
     std::vector<char> buf(len);
     if (!img.GetBuffer(buf.data())) {
-      out.error = "pixel data could not be decoded (" +
-                  std::string(reader.GetFile().GetHeader().GetDataSetTransferSyntax().GetString()
-                                  ? reader.GetFile().GetHeader().GetDataSetTransferSyntax().GetString()
-                                  : "unknown transfer syntax") +
-                  ")";
+      out.error = "compressed pixel data could not be decoded";
       return out;
     }
     out.data.resize(n);
     if (bits == 16) {
       std::memcpy(out.data.data(), buf.data(), n * 2);
     } else {
-      const bool sgn = pf.GetPixelRepresentation() == 1;
-      for (std::size_t i = 0; i < n; ++i)
-        out.data[i] = sgn ? static_cast<std::uint16_t>(static_cast<std::int16_t>(static_cast<std::int8_t>(buf[i])))
-                          : static_cast<unsigned char>(buf[i]);
+      for (std::size_t i = 0; i < n; ++i) out.data[i] = static_cast<unsigned char>(buf[i]);
     }
   } catch (const std::exception& e) {
-    out.error = std::string("pixel data could not be decoded: ") + e.what();
+    out.error = std::string("compressed pixel data could not be decoded: ") + e.what();
     out.data.clear();
   }
   return out;
@@ -124,10 +71,66 @@ DecodedPixels decode_dicom_pixels(const std::string& path) {
 }
 
 DecodedPixels decode_dicom_pixels_from_memory(std::string_view bytes) {
-  MemoryStream in(bytes);
-  gdcm::ImageReader reader;
-  reader.SetStream(in);
-  return decode(reader, bytes);
+  DecodedPixels out;
+  const DicomParse d = parse_dicom(bytes);
+  if (!d.has_pixels) {
+    out.error = d.error.empty() ? "no pixel data" : d.error;
+    return out;
+  }
+  if (!d.error.empty()) {
+    out.error = d.error;
+    return out;
+  }
+  const int rows = d.integer(0x00280010u).value_or(0), cols = d.integer(0x00280011u).value_or(0);
+  const int frames = std::max(1, d.integer(0x00280008u).value_or(1));
+  const int bits = d.integer(0x00280100u).value_or(0), spp = d.integer(0x00280002u).value_or(1);
+  const bool sgn = d.integer(0x00280103u).value_or(0) == 1;
+  if (rows <= 0 || cols <= 0 || rows > 65535 || cols > 65535 || frames > 100000) {
+    out.error = "rows, columns or frames missing or out of range";
+    return out;
+  }
+  if (spp != 1) {
+    out.error = "colour pixel data is not supported";
+    return out;
+  }
+  if (bits != 8 && bits != 16) {
+    out.error = "unsupported Bits Allocated " + std::to_string(bits);
+    return out;
+  }
+  const std::size_t n = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols) * static_cast<std::size_t>(frames);
+  if (n > (std::size_t{1} << 31)) {
+    out.error = "image too large";
+    return out;
+  }
+  if (d.encapsulated) {
+    out = decode_with_gdcm(bytes, n, bits);
+  } else {
+    const std::size_t need = n * static_cast<std::size_t>(bits / 8);
+    if (d.pixel_length < need) {
+      out.error = "pixel data length " + std::to_string(d.pixel_length) + " does not match rows x columns x frames (" +
+                  std::to_string(need) + " bytes)";
+      return out;
+    }
+    const auto* src = reinterpret_cast<const unsigned char*>(d.source.data() + d.pixel_offset);
+    out.data.resize(n);
+    if (bits == 16) {
+      if (d.big_endian) {
+        for (std::size_t i = 0; i < n; ++i) out.data[i] = static_cast<std::uint16_t>(src[2 * i] << 8 | src[2 * i + 1]);
+      } else {
+        std::memcpy(out.data.data(), src, n * 2);
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i)
+        out.data[i] = sgn ? static_cast<std::uint16_t>(static_cast<std::int16_t>(static_cast<std::int8_t>(src[i]))) : src[i];
+    }
+  }
+  if (!out.error.empty()) return out;
+  if (bits == 8 && sgn && d.encapsulated)
+    for (auto& x : out.data) x = static_cast<std::uint16_t>(static_cast<std::int16_t>(static_cast<std::int8_t>(x & 0xff)));
+  out.rows = rows;
+  out.cols = cols;
+  out.frames = frames;
+  return out;
 }
 
 bool read_file(const std::string& path, std::string& out) {

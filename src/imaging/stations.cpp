@@ -55,6 +55,23 @@ std::vector<StationGroup> find_station_groups(const std::vector<SeriesPlan>& ser
         axis = a;
       }
     }
+    // Stations sit at clearly different positions along the join axis: at least half
+    // the smaller field of view apart from their neighbours (else these are repeats or
+    // partial series, not stations).
+    auto extent = [&](const SeriesPlan& s) {
+      const std::size_t n = axis == 0 ? s.dims.nx : axis == 1 ? s.dims.ny : s.dims.nz;
+      return static_cast<double>(n) * s.geom.spacing[axis];
+    };
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+      return dot(centre(series[a]), s0.geom.axis[axis]) < dot(centre(series[b]), s0.geom.axis[axis]);
+    });
+    bool apart = true;
+    for (std::size_t k = 1; k < idx.size(); ++k) {
+      const SeriesPlan &a = series[idx[k - 1]], &b = series[idx[k]];
+      const double d = dot(centre(b) - centre(a), s0.geom.axis[axis]);
+      if (d < 0.5 * std::min(extent(a), extent(b))) apart = false;
+    }
+    if (!apart) continue;
     // Order head to feet (descending patient z, LPS +z is superior).
     std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
       return centre(series[a])[2] > centre(series[b])[2];

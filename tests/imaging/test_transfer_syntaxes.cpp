@@ -55,3 +55,22 @@ TEST(TransferSyntaxes, TruncatedFileIsReportedNotCrashed) {
   EXPECT_FALSE(px.error.empty());
   (void)hdr;
 }
+
+TEST(TransferSyntaxes, DatasetsWithoutFileMetaAreRead) {
+  // RT plans stored as bare datasets (no preamble, no file meta), both byte orders.
+  for (const char* name : {"ExplVR_BigEndNoMeta.dcm", "ExplVR_LitEndNoMeta.dcm"}) {
+    SCOPED_TRACE(name);
+    const auto hdr = read_dicom_header((kFiles / name).string());
+    ASSERT_TRUE(hdr.header) << hdr.error;
+    EXPECT_EQ(hdr.header->sop_class_uid, "1.2.840.10008.5.1.4.1.1.481.8");
+    EXPECT_EQ(hdr.header->rows, 0);
+    EXPECT_FALSE(decode_dicom_pixels((kFiles / name).string()).error.empty());
+  }
+}
+
+TEST(TransferSyntaxes, NonDicomAndStructuredReportsAreNotImages) {
+  EXPECT_FALSE(read_dicom_header((kFiles / "README.txt").string()).header);
+  const auto sr = read_dicom_header((kFiles / "test-SR.dcm").string());
+  ASSERT_TRUE(sr.header) << sr.error;
+  EXPECT_EQ(sr.header->rows, 0);
+}
