@@ -1,9 +1,10 @@
 #pragma once
-// Every `crmo` subcommand, one file each (cmd_<name>.cpp). Each defines
+// Every `crmo` subcommand, one file each: src/cli/cmd_<name>.cpp defines
 //   void register_<name>(CLI::App& app, crmo::cli::Action& action);
 // which adds its subcommand and, when that subcommand is chosen, sets `action` to the
 // work to run. main.cpp maps exceptions to exit codes (InputError -> 2, other -> 1).
-// To add a command: write cmd_<name>.cpp and add X(<name>) below.
+// The list of commands is generated from the cmd_*.cpp file names (src/cli/CMakeLists.txt),
+// so adding a command is adding its file.
 #include <functional>
 
 #include <CLI/CLI.hpp>
@@ -12,15 +13,8 @@ namespace crmo::cli {
 
 using Action = std::function<int()>;
 
-#define CRMO_COMMANDS(X) \
-  X(validate)            \
-  X(score)               \
-  X(convert)             \
-  X(atlas)               \
-  X(schemes)
-
-#define CRMO_DECLARE_COMMAND(name) void register_##name(CLI::App& app, Action& action);
-CRMO_COMMANDS(CRMO_DECLARE_COMMAND)
-#undef CRMO_DECLARE_COMMAND
+#define X(name) void register_##name(CLI::App& app, Action& action);
+#include "cli/command_list.inc"
+#undef X
 
 }  // namespace crmo::cli

@@ -16,9 +16,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
   crmo::cli::Action action;
-#define CRMO_REGISTER_COMMAND(name) crmo::cli::register_##name(app, action);
-  CRMO_COMMANDS(CRMO_REGISTER_COMMAND)
-#undef CRMO_REGISTER_COMMAND
+#define X(name) crmo::cli::register_##name(app, action);
+#include "cli/command_list.inc"
+#undef X
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
