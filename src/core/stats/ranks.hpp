@@ -8,6 +8,15 @@ namespace crmo::stats {
 
 std::vector<double> rank_average(const std::vector<double>& values);
 
+// A column's average ranks with its tie information, computed once (radix sort) and
+// reusable by every test of a family that uses the whole column (no missing values).
+struct Ranked {
+  std::vector<double> rank;
+  bool ties = false;
+  double tie_term = 0;  // sum over tie groups of t^3 - t
+};
+Ranked rank_column(const std::vector<double>& values);
+
 // Sizes of the groups of equal values, groups of one included.
 std::vector<std::size_t> tie_groups(const std::vector<double>& values);
 

@@ -111,25 +111,34 @@ double spearman_rho(const std::vector<double>& x, const std::vector<double>& y) 
 TestResult spearman(const std::vector<double>& x_in, const std::vector<double>& y_in,
                     const SpearmanOptions& options) {
   Pairs pairs = complete_pairs(x_in, y_in);
-  const std::size_t n = pairs.x.size();
+  if (pairs.x.size() < 2)
+    throw StatsError(fmt::format(
+        "not enough complete pairs for Spearman's rho: {} (needs at least 2)", pairs.x.size()));
+  TestResult res = spearman_ranked(rank_column(pairs.x), rank_column(pairs.y), options);
+  res.n_missing = pairs.n_missing;
+  return res;
+}
+
+TestResult spearman_ranked(const Ranked& rx, const Ranked& ry, const SpearmanOptions& options) {
+  const std::size_t n = rx.rank.size();
+  if (ry.rank.size() != n) throw StatsError("'x' and 'y' must have the same length");
   if (n < 2)
     throw StatsError(fmt::format(
         "not enough complete pairs for Spearman's rho: {} (needs at least 2)", n));
   TestResult res;
   res.test = "spearman";
   res.n = n;
-  res.n_missing = pairs.n_missing;
   res.alternative = options.alternative;
   res.estimate_name = "rho";
   res.statistic_name = "S";
-  const double r = spearman_rho(pairs.x, pairs.y);
+  const double r = pearson_r(rx.rank, ry.rank);
   if (std::isnan(r))
     throw StatsError("Spearman's rho is undefined: a column is constant (its standard deviation is zero; R gives NA)");
   const double dn = static_cast<double>(n);
   const double q = (dn * dn * dn - dn) * (1 - r) / 6;
   res.estimate = r;
   res.statistic = q;
-  const bool ties = has_ties(pairs.x) || has_ties(pairs.y);
+  const bool ties = rx.ties || ry.ties;
   const double mid = (dn * dn * dn - dn) / 6;
   const bool upper_for_two_sided = q > mid;
 

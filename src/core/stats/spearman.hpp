@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/stats/ranks.hpp"
 #include "core/stats/result.hpp"
 
 namespace crmo::stats {
@@ -25,6 +26,10 @@ struct SpearmanOptions {
 
 TestResult spearman(const std::vector<double>& x, const std::vector<double>& y,
                     const SpearmanOptions& options = {});
+
+// The same from columns ranked once (rank_column), for families of tests over
+// complete columns: no ranking per test.
+TestResult spearman_ranked(const Ranked& rx, const Ranked& ry, const SpearmanOptions& options = {});
 
 // Number of permutations of 1..n whose S = sum (i - p(i))^2 equals s, for s = 0 ..
 // (n^3 - n)/3 (odd s always 0). 1 <= n <= 20. Cached per n; thread-safe.

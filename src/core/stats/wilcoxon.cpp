@@ -119,26 +119,45 @@ TestResult mann_whitney(const std::vector<double>& x_in, const std::vector<doubl
   if (y.empty()) throw StatsError("not enough 'y' observations: the second group is empty");
   std::vector<double> all = x;
   all.insert(all.end(), y.begin(), y.end());
-  const std::vector<double> r = rank_average(all);
-  const double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
-  res.n = x.size() + y.size();
+  std::vector<std::uint8_t> in_x(all.size(), 0);
+  std::fill(in_x.begin(), in_x.begin() + static_cast<std::ptrdiff_t>(x.size()), 1);
+  TestResult ranked = mann_whitney_ranked(rank_column(all), in_x, options);
+  ranked.n_missing = res.n_missing;
+  return ranked;
+}
+
+TestResult mann_whitney_ranked(const Ranked& all, const std::vector<std::uint8_t>& in_x, const WilcoxonOptions& options) {
+  TestResult res;
+  res.test = "mann-whitney";
+  res.alternative = options.alternative;
+  const std::vector<double>& r = all.rank;
+  if (in_x.size() != r.size()) throw StatsError("group membership and values differ in length");
+  std::size_t m = 0;
   long double rs = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) rs += r[i];
+  for (std::size_t i = 0; i < r.size(); ++i)
+    if (in_x[i]) {
+      ++m;
+      rs += r[i];
+    }
+  if (m == 0) throw StatsError("not enough (non-missing) 'x' observations: the first group is empty");
+  if (m == r.size()) throw StatsError("not enough 'y' observations: the second group is empty");
+  const double nx = static_cast<double>(m), ny = static_cast<double>(r.size() - m);
+  res.n = r.size();
   const double w = static_cast<double>(rs) - nx * (nx + 1) / 2;
   res.statistic = w;
   res.statistic_name = "W";
-  const bool ties = has_ties(all);
-  const bool exact = x.size() < 50 && y.size() < 50;
+  const bool ties = all.ties;
+  const bool exact = m < 50 && r.size() - m < 50;
   const std::string base = "Wilcoxon rank sum test";
   if (exact && !ties) {
     res.exact = true;
     res.method = base + ": exact null distribution (both groups < 50 without ties, as R)";
-    const int m = static_cast<int>(x.size()), n = static_cast<int>(y.size());
+    const int mi = static_cast<int>(m), ni = static_cast<int>(r.size() - m);
     switch (options.alternative) {
-      case Alternative::greater: res.p_value = pwilcox(w - 1, m, n, false); break;
-      case Alternative::less: res.p_value = pwilcox(w, m, n); break;
+      case Alternative::greater: res.p_value = pwilcox(w - 1, mi, ni, false); break;
+      case Alternative::less: res.p_value = pwilcox(w, mi, ni); break;
       case Alternative::two_sided: {
-        const double p = w > nx * ny / 2 ? pwilcox(w - 1, m, n, false) : pwilcox(w, m, n);
+        const double p = w > nx * ny / 2 ? pwilcox(w - 1, mi, ni, false) : pwilcox(w, mi, ni);
         res.p_value = std::min(2 * p, 1.0);
       }
     }
@@ -146,7 +165,7 @@ TestResult mann_whitney(const std::vector<double>& x_in, const std::vector<doubl
   }
   if (exact && ties) res.warnings.push_back("cannot compute exact p-value with ties");
   double z = w - nx * ny / 2;
-  const double sigma = std::sqrt((nx * ny / 12) * ((nx + ny + 1) - tie_term(all) / ((nx + ny) * (nx + ny - 1))));
+  const double sigma = std::sqrt((nx * ny / 12) * ((nx + ny + 1) - all.tie_term / ((nx + ny) * (nx + ny - 1))));
   if (!(sigma > 0)) throw StatsError("all observations are equal: the rank sum test has no variance (R gives NaN)");
   z = (z - correction(z, options)) / sigma;
   res.exact = false;

@@ -7,6 +7,9 @@
 //    non-zero differences, no ties and no zeroes, otherwise normal as above.
 #include <vector>
 
+#include <cstdint>
+
+#include "core/stats/ranks.hpp"
 #include "core/stats/result.hpp"
 
 namespace crmo::stats {
@@ -18,6 +21,11 @@ struct WilcoxonOptions {
 
 TestResult mann_whitney(const std::vector<double>& x, const std::vector<double>& y,
                         const WilcoxonOptions& options = {});
+
+// The same from ranks of all values computed once (rank_column of x and y together);
+// in_x[i] says whether value i belongs to x. For families over complete columns.
+TestResult mann_whitney_ranked(const Ranked& all, const std::vector<std::uint8_t>& in_x,
+                               const WilcoxonOptions& options = {});
 
 // Paired: signed rank test of x - y over complete pairs.
 TestResult signed_rank(const std::vector<double>& x, const std::vector<double>& y,
