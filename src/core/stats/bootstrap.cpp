@@ -26,57 +26,58 @@ std::uint64_t bounded(std::mt19937_64& gen, std::uint64_t n) {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
-// Spearman's rho of a resample given by multiplicities, in O(n): the data are visited
-// in the order of x (and of y) so that tied values share their average rank.
+// Spearman's rho of a resample given by multiplicities, in O(n). The data's tie groups
+// (in the order of x, and of y) are found once; a resample only changes how many copies
+// each group holds. With w values in the resample, the ranks have mean (w + 1) / 2 and
+// sum of squared deviations (w^3 - w - sum(t^3 - t)) / 12, so one pass over the
+// products gives rho.
 struct WeightedRho {
-  std::vector<std::size_t> ox, oy;  // order of x, of y
-  const std::vector<double>& x;
-  const std::vector<double>& y;
+  struct Groups {
+    std::vector<std::uint32_t> order;  // indices sorted by value
+    std::vector<std::uint32_t> start;  // group boundaries in order, with a final n
+  };
+  Groups gx, gy;
   std::vector<double> rx, ry;
 
-  WeightedRho(const std::vector<double>& x_, const std::vector<double>& y_) : x(x_), y(y_) {
-    ox.resize(x.size());
-    std::iota(ox.begin(), ox.end(), std::size_t{0});
-    oy = ox;
-    std::sort(ox.begin(), ox.end(), [&](auto a, auto b) { return x[a] < x[b]; });
-    std::sort(oy.begin(), oy.end(), [&](auto a, auto b) { return y[a] < y[b]; });
-    rx.resize(x.size());
-    ry.resize(x.size());
+  static Groups groups(const std::vector<double>& v) {
+    Groups g;
+    g.order.resize(v.size());
+    std::iota(g.order.begin(), g.order.end(), 0u);
+    std::sort(g.order.begin(), g.order.end(), [&](auto a, auto b) { return v[a] < v[b]; });
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (i == 0 || v[g.order[i]] != v[g.order[i - 1]]) g.start.push_back(static_cast<std::uint32_t>(i));
+    g.start.push_back(static_cast<std::uint32_t>(v.size()));
+    return g;
   }
-  static void ranks(const std::vector<std::size_t>& order, const std::vector<double>& v,
-                    const std::vector<std::uint32_t>& c, std::vector<double>& r) {
-    double before = 0;
-    for (std::size_t i = 0; i < order.size();) {
-      std::size_t j = i;
+
+  WeightedRho(const std::vector<double>& x, const std::vector<double>& y)
+      : gx(groups(x)), gy(groups(y)), rx(x.size()), ry(x.size()) {}
+
+  // Centred average ranks; returns the sum of t^3 - t over tie groups.
+  static double ranks(const Groups& g, const std::vector<std::uint32_t>& c, double mean, std::vector<double>& r) {
+    double before = 0, ties = 0;
+    for (std::size_t k = 0; k + 1 < g.start.size(); ++k) {
       double m = 0;
-      while (j < order.size() && v[order[j]] == v[order[i]]) m += c[order[j++]];
-      const double avg = before + (m + 1) / 2;
-      for (std::size_t k = i; k < j; ++k) r[order[k]] = avg;
+      for (std::uint32_t i = g.start[k]; i < g.start[k + 1]; ++i) m += c[g.order[i]];
+      const double centred = before + (m + 1) / 2 - mean;
+      for (std::uint32_t i = g.start[k]; i < g.start[k + 1]; ++i) r[g.order[i]] = centred;
+      ties += m * m * m - m;
       before += m;
-      i = j;
     }
+    return ties;
   }
+
   double operator()(const std::vector<std::uint32_t>& c) {
-    ranks(ox, x, c, rx);
-    ranks(oy, y, c, ry);
-    long double w = 0, sx = 0, sy = 0;
-    for (std::size_t i = 0; i < c.size(); ++i) {
-      if (!c[i]) continue;
-      w += c[i];
-      sx += c[i] * rx[i];
-      sy += c[i] * ry[i];
-    }
-    const long double mx = sx / w, my = sy / w;
-    long double sxx = 0, syy = 0, sxy = 0;
-    for (std::size_t i = 0; i < c.size(); ++i) {
-      if (!c[i]) continue;
-      const long double dx = rx[i] - mx, dy = ry[i] - my;
-      sxx += c[i] * dx * dx;
-      syy += c[i] * dy * dy;
-      sxy += c[i] * dx * dy;
-    }
-    if (sxx == 0 || syy == 0) return std::nan("");
-    return std::clamp(static_cast<double>(sxy / std::sqrt(sxx * syy)), -1.0, 1.0);
+    double w = 0;
+    for (auto v : c) w += v;
+    const double mean = (w + 1) / 2;
+    const double tx = ranks(gx, c, mean, rx), ty = ranks(gy, c, mean, ry);
+    double sxy = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) sxy += c[i] * rx[i] * ry[i];
+    const double base = w * w * w - w;
+    const double sxx = (base - tx) / 12, syy = (base - ty) / 12;
+    if (!(sxx > 0) || !(syy > 0)) return std::nan("");
+    return std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
   }
 };
 

@@ -1,0 +1,100 @@
+// crmo ingest DIR [--exam ID] --out DIR: reads a WB-MRI DICOM exam (folder or DICOMDIR),
+// joins the stations into whole-body volumes (NIfTI), draws the coronal STIR MIP and
+// slices (PNG) and writes manifest.json with series, stations, geometry and problems.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/imaging_cli.hpp"
+#include "formats/input_error.hpp"
+#include "imaging/ingest.hpp"
+
+namespace crmo::cli {
+
+namespace {
+
+// Site marks from a JSON file: a phantom truth.json ("lesions": [{site, center}]) or a
+// list of {"site", "point": [x, y, z], "grade"} in LPS mm.
+std::vector<imaging::SiteMark> read_marks(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot read the marks file");
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) throw InputError(path, "not JSON");
+  const nlohmann::json& list = j.is_object() && j.contains("lesions") ? j["lesions"] : j;
+  if (!list.is_array()) throw InputError(path, "expected a list of marks or a phantom truth.json");
+  std::vector<imaging::SiteMark> marks;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& m = list[i];
+    const auto& p = m.contains("point") ? m["point"] : m.contains("center") ? m["center"] : nlohmann::json();
+    if (!m.is_object() || !m.contains("site") || !m["site"].is_string() || !p.is_array() || p.size() != 3 ||
+        !p[0].is_number() || !p[1].is_number() || !p[2].is_number())
+      throw InputError(fmt::format("{}: [{}]", path, i), "a mark needs \"site\" and \"point\": [x, y, z]");
+    imaging::SiteMark s;
+    s.label = m["site"].get<std::string>();
+    s.point = {p[0].get<double>(), p[1].get<double>(), p[2].get<double>()};
+    if (m.contains("grade") && m["grade"].is_number_integer()) s.grade = m["grade"].get<int>();
+    marks.push_back(s);
+  }
+  return marks;
+}
+
+}  // namespace
+
+void register_ingest(CLI::App& app, Action& action) {
+  struct Opts {
+    imaging::IngestOptions ingest;
+    std::string marks;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* sub = app.add_subcommand(
+      "ingest", "Read a WB-MRI DICOM exam: whole-body volumes (NIfTI), pictures (PNG) and a manifest");
+  sub->add_option("DIR", o->ingest.input, "DICOM folder (searched recursively), DICOMDIR or file")->required();
+  sub->add_option("--out", o->ingest.out_dir, "Output folder (created)")->required();
+  sub->add_option("--exam", o->ingest.exam_id, "Exam id recorded in the manifest");
+  sub->add_flag("--gzip", o->ingest.gzip, "Write .nii.gz instead of .nii");
+  sub->add_flag("--stations", o->ingest.write_stations, "Also write each station of a joined sequence");
+  sub->add_option("--marks", o->marks, "Sites to mark on the pictures: JSON list of {site, point, grade} or truth.json");
+  sub->add_option("--slices", o->ingest.coronal_slices, "Coronal STIR slices drawn as PNG")->check(CLI::Range(0, 50));
+  sub->add_option("--threads", o->ingest.threads, "Threads (0: all cores)");
+  sub->add_flag("--json", o->json, "Print the manifest as JSON");
+  sub->callback([o, &action] {
+    action = [o] {
+      if (!o->marks.empty()) o->ingest.marks = read_marks(o->marks);
+      ProgressBar bar;
+      o->ingest.progress = [&bar](const std::string& stage, std::size_t d, std::size_t t) { bar.update(stage, d, t); };
+      const imaging::IngestResult r = imaging::ingest(o->ingest);
+      o->ingest.progress = nullptr;
+      const auto& m = r.manifest;
+      for (const auto& p : m["problems"])
+        std::cerr << fmt::format("crmo: skipped {}: {}\n", p["path"].get<std::string>(), p["message"].get<std::string>());
+      if (o->json) {
+        print_json(nlohmann::ordered_json::parse(m.dump()));
+      } else {
+        for (const auto& s : m["series"]) {
+          const auto& d = s["geometry"]["dims"];
+          std::cout << fmt::format("series {:>4}  {:<28} {}x{}x{}{}\n", s["series_number"].get<int>(),
+                                   s["description"].get<std::string>(), d[0].get<int>(), d[1].get<int>(),
+                                   d[2].get<int>(),
+                                   s["station_group"].is_string() ? "  station of " + s["station_group"].get<std::string>() : "");
+        }
+        for (const auto& v : m["volumes"])
+          if (v["kind"] == "whole_body")
+            std::cout << fmt::format("whole body  {}\n", v["file"].get<std::string>());
+      }
+      std::cerr << fmt::format("crmo: {} series, {} volumes written to {} ({} problems) in {:.2f} s\n",
+                               m["series"].size(), r.volumes_written, o->ingest.out_dir, r.problems,
+                               m["seconds"].get<double>());
+      if (m["series"].empty())
+        throw InputError(o->ingest.input, "no readable image series found");
+      return 0;
+    };
+  });
+}
+
+}  // namespace crmo::cli

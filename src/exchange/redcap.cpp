@@ -1,0 +1,450 @@
+#include "exchange/redcap.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/validation.hpp"
+#include "formats/csv.hpp"
+#include "formats/input_error.hpp"
+
+namespace crmo::exchange {
+
+namespace {
+
+enum class Kind { Text, Date, Number, Integer, YesNo, Radio, Notes };
+
+struct Field {
+  std::string name, form;
+  Kind kind = Kind::Text;
+  std::string label, choices, note;
+  std::string min, max;
+  bool identifier = false, required = false;
+};
+
+const char* kRecordId = "record_id";
+const char* kRepeatInstrument = "redcap_repeat_instrument";
+const char* kRepeatInstance = "redcap_repeat_instance";
+// Columns REDCap adds in some projects (events, data access groups, survey stamps) that
+// carry nothing crmo keeps; accepted and ignored.
+const std::set<std::string> kRedcapSystemColumns = {"redcap_event_name", "redcap_data_access_group",
+                                                    "redcap_survey_identifier"};
+
+std::vector<Field> exam_fields() {
+  auto num = [](std::string n, std::string label, std::string min = "", std::string max = "") {
+    return Field{std::move(n), "exam", Kind::Number, std::move(label), "", "", std::move(min), std::move(max)};
+  };
+  auto yesno = [](std::string n, std::string label) { return Field{std::move(n), "exam", Kind::YesNo, std::move(label)}; };
+  std::vector<Field> f;
+  f.push_back({kRecordId, "exam", Kind::Text, "Exam id", "", "crmo exam.id; one record per exam"});
+  f.push_back({"patient_id", "exam", Kind::Text, "Patient id", "", "crmo patient.id", "", "", true, true});
+  f.push_back({"exam_date", "exam", Kind::Date, "Exam date", "", "", "", "", true, true});
+  f.push_back({"sex", "exam", Kind::Radio, "Sex", "F, Female | M, Male"});
+  f.push_back({"birth_date", "exam", Kind::Date, "Birth date", "", "", "", "", true});
+  f.push_back(num("age_years", "Age at exam (years), when the birth date is not known", "0", "30"));
+  f.push_back({"timepoint", "exam", Kind::Text, "Timepoint", "", "free text: baseline, 6m, ..."});
+  f.push_back({"reader", "exam", Kind::Text, "Reader"});
+  f.push_back(num("pga", "Physician global assessment (0-10)", "0", "10"));
+  f.push_back(num("pain", "Pain (0-10)", "0", "10"));
+  f.push_back(num("patient_global", "Patient global assessment (0-10)", "0", "10"));
+  f.push_back(num("chaq", "CHAQ (0-3)", "0", "3"));
+  f.push_back(num("esr", "ESR (mm/h)", "0"));
+  f.push_back(num("crp", "CRP (mg/L)", "0"));
+  f.push_back(yesno("fever", "Fever"));
+  f.push_back(yesno("normal_blood_count", "Normal blood count"));
+  f.push_back(yesno("marginal_sclerosis", "Marginal sclerosis"));
+  f.push_back({"biopsy", "exam", Kind::Radio, "Biopsy",
+               "not_done, Not done | inflammatory_sterile, Inflammatory, sterile | other, Other"});
+  f.push_back(num("clinical_severity", "Clinical severity score", "0"));
+  f.push_back({"symptomatic_sites", "exam", Kind::Notes, "Symptomatic sites", "",
+               "atlas sites (unit:side) separated by ';'"});
+  return f;
+}
+
+std::vector<Field> lesion_fields(const Scheme& scheme) {
+  std::vector<Field> f;
+  f.push_back({"site", "lesion", Kind::Text, "Site (unit:side)", "", "a site of crmo's atlas, e.g. tibia.distal_metaphysis:L",
+               "", "", false, true});
+  for (const GradeItem& item : scheme.items) {
+    std::string choices;
+    for (int g = item.min; g <= item.max; ++g) {
+      std::size_t i = static_cast<std::size_t>(g - item.min);
+      std::string label = i < item.labels.size() ? item.labels[i] : std::to_string(g);
+      // A REDCap choice label may not contain '|'.
+      std::replace(label.begin(), label.end(), '|', '/');
+      choices += fmt::format("{}{}, {}", choices.empty() ? "" : " | ", g, label);
+    }
+    f.push_back({item.name, "lesion", Kind::Radio, item.description.empty() ? item.name : item.description, choices,
+                 "grade left empty = 0"});
+  }
+  f.push_back({"physis", "lesion", Kind::Radio, "Relation to the growth plate",
+               "none, none | abutting, abutting | transphyseal, transphyseal"});
+  f.push_back({"symptomatic", "lesion", Kind::YesNo, "Site is clinically symptomatic", "", "empty = unknown"});
+  f.push_back({"lesion_label", "lesion", Kind::Text, "Lesion label", "",
+               "sites sharing a label within one exam are one lesion (crmo field `lesion`)"});
+  f.push_back({"max_diameter_mm", "lesion", Kind::Number, "Maximum diameter (mm)", "", "", "0"});
+  f.push_back({"volume_ml", "lesion", Kind::Number, "Volume (mL)", "", "", "0"});
+  f.push_back({"si_ratio", "lesion", Kind::Number, "Signal ratio (lesion to muscle, STIR)", "", "", "0"});
+  return f;
+}
+
+std::string field_type(Kind k) {
+  switch (k) {
+    case Kind::Radio: return "radio";
+    case Kind::YesNo: return "yesno";
+    case Kind::Notes: return "notes";
+    default: return "text";
+  }
+}
+std::string validation_type(Kind k) {
+  switch (k) {
+    case Kind::Date: return "date_ymd";
+    case Kind::Number: return "number";
+    case Kind::Integer: return "integer";
+    default: return "";
+  }
+}
+
+std::string num(const std::optional<double>& v) { return v ? fmt::format("{}", *v) : ""; }
+std::string yesno(const std::optional<bool>& v) { return v ? (*v ? "1" : "0") : ""; }
+
+std::vector<std::string> header_for(const Scheme& scheme) {
+  std::vector<std::string> h = {kRecordId, kRepeatInstrument, kRepeatInstance};
+  for (const auto& f : exam_fields())
+    if (f.name != kRecordId) h.push_back(f.name);
+  h.push_back("exam_complete");
+  for (const auto& f : lesion_fields(scheme)) h.push_back(f.name);
+  h.push_back("lesion_complete");
+  return h;
+}
+
+}  // namespace
+
+std::string redcap_dictionary_csv(const Scheme& scheme) {
+  std::string out = csv::format_row({"Variable / Field Name", "Form Name", "Section Header", "Field Type",
+                                     "Field Label", "Choices, Calculations, OR Slider Labels", "Field Note",
+                                     "Text Validation Type OR Show Slider Number", "Text Validation Min",
+                                     "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
+                                     "Required Field?", "Custom Alignment", "Question Number (surveys only)",
+                                     "Matrix Group Name", "Matrix Ranking?", "Field Annotation"});
+  auto fields = exam_fields();
+  auto lesion = lesion_fields(scheme);
+  fields.insert(fields.end(), lesion.begin(), lesion.end());
+  std::string last_form;
+  for (const Field& f : fields) {
+    std::string section;
+    if (f.form != last_form) section = f.form == "exam" ? "WB-MRI exam (crmo)" : "Graded site (one instance per site)";
+    last_form = f.form;
+    out += csv::format_row({f.name, f.form, section, field_type(f.kind), f.label, f.choices, f.note,
+                            validation_type(f.kind), f.min, f.max, f.identifier ? "y" : "", "",
+                            f.required ? "y" : "", "", "", "", "", ""});
+  }
+  return out;
+}
+
+std::string redcap_records_csv(const std::vector<Exam>& exams, const Scheme& scheme) {
+  const auto header = header_for(scheme);
+  const std::size_t n_exam = exam_fields().size() - 1 + 1;  // without record_id, with exam_complete
+  const auto lfields = lesion_fields(scheme);
+  std::string out = csv::format_row(header);
+  for (const Exam& e : exams) {
+    const auto& c = e.clinical;
+    std::string sites;
+    for (const auto& s : c.symptomatic_sites) sites += (sites.empty() ? "" : ";") + s;
+    std::vector<std::string> row = {e.id, "", "", e.patient.id, e.date.iso(), e.patient.sex.value_or(""),
+                                    e.patient.birth_date ? e.patient.birth_date->iso() : "",
+                                    num(e.patient.age_years), e.timepoint, e.reader, num(c.pga), num(c.pain),
+                                    num(c.patient_global), num(c.chaq), num(c.esr), num(c.crp), yesno(c.fever),
+                                    yesno(c.normal_blood_count), yesno(c.marginal_sclerosis), c.biopsy.value_or(""),
+                                    num(c.clinical_severity), sites, "2"};
+    row.resize(header.size());
+    out += csv::format_row(row);
+    int instance = 0;
+    for (const SiteGrading& g : e.lesions) {
+      std::vector<std::string> r = {e.id, "lesion", std::to_string(++instance)};
+      r.resize(3 + n_exam);
+      r.push_back(g.site);
+      for (const GradeItem& item : scheme.items) {
+        auto it = g.grades.find(item.name);
+        r.push_back(it == g.grades.end() ? "" : std::to_string(it->second));
+      }
+      r.push_back(g.physis.value_or(""));
+      r.push_back(yesno(g.symptomatic));
+      r.push_back(g.lesion.value_or(""));
+      r.push_back(num(g.max_diameter_mm));
+      r.push_back(num(g.volume_ml));
+      r.push_back(num(g.si_ratio));
+      r.push_back("2");
+      out += csv::format_row(r);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+class Cells {
+ public:
+  Cells(const csv::Table& t, const csv::Row& r, const std::string& source, std::vector<InputProblem>& p)
+      : t_(t), r_(r), source_(source), p_(p) {}
+  std::optional<std::string> get(const std::string& col) const {
+    auto i = t_.column(col);
+    if (!i || r_.cells[*i].empty()) return std::nullopt;
+    return r_.cells[*i];
+  }
+  std::string place(const std::string& col) const { return fmt::format("{} line {}, column {}", source_, r_.line, col); }
+  void problem(const std::string& col, std::string msg) const { p_.push_back({place(col), std::move(msg)}); }
+  std::string required(const std::string& col) const {
+    auto v = get(col);
+    if (!v) problem(col, "required value is empty");
+    return v.value_or("");
+  }
+  std::optional<double> number(const std::string& col) const {
+    auto v = get(col);
+    if (!v) return std::nullopt;
+    errno = 0;
+    char* end = nullptr;
+    double d = std::strtod(v->c_str(), &end);
+    if (end != v->c_str() + v->size() || errno == ERANGE || !std::isfinite(d)) {
+      problem(col, "expected a number, got '" + *v + "'");
+      return std::nullopt;
+    }
+    return d;
+  }
+  std::optional<int> integer(const std::string& col) const {
+    auto v = get(col);
+    if (!v) return std::nullopt;
+    char* end = nullptr;
+    long x = std::strtol(v->c_str(), &end, 10);
+    if (end != v->c_str() + v->size() || x < -1000000 || x > 1000000) {
+      problem(col, "expected an integer (REDCap raw choice code), got '" + *v + "'");
+      return std::nullopt;
+    }
+    return static_cast<int>(x);
+  }
+  std::optional<bool> yesno(const std::string& col) const {
+    auto v = get(col);
+    if (!v) return std::nullopt;
+    if (*v == "1") return true;
+    if (*v == "0") return false;
+    problem(col, "expected a REDCap yes/no raw value 1 or 0, got '" + *v + "'");
+    return std::nullopt;
+  }
+  std::optional<Date> date(const std::string& col, bool required) const {
+    auto v = get(col);
+    if (!v) {
+      if (required) problem(col, "required value is empty: expected a date YYYY-MM-DD");
+      return std::nullopt;
+    }
+    auto d = parse_date(*v);
+    if (!d) problem(col, "bad date '" + *v + "': expected YYYY-MM-DD (REDCap date_ymd, raw export)");
+    return d;
+  }
+  std::size_t line() const { return r_.line; }
+
+ private:
+  const csv::Table& t_;
+  const csv::Row& r_;
+  const std::string& source_;
+  std::vector<InputProblem>& p_;
+};
+
+std::vector<std::string> split_sites(const std::string& cell) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= cell.size()) {
+    auto end = cell.find(';', start);
+    if (end == std::string::npos) end = cell.size();
+    std::string s = cell.substr(start, end - start);
+    while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    if (!s.empty()) out.push_back(s);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string exam_column_for(const std::string& field) {
+  if (field == "exam.id") return kRecordId;
+  if (field == "exam.date") return "exam_date";
+  if (field.starts_with("patient.")) return field == "patient.id" ? "patient_id" : field.substr(8);
+  if (field.starts_with("clinical.symptomatic_sites")) return "symptomatic_sites";
+  if (field.starts_with("clinical.")) return field.substr(9);
+  return field;
+}
+
+std::string lesion_column_for(const std::string& field) { return field == "lesion" ? "lesion_label" : field; }
+
+}  // namespace
+
+std::vector<Exam> read_redcap_records(const std::string& text, const std::string& source, const Atlas& atlas,
+                                      const Scheme& scheme) {
+  const csv::Table table = csv::parse(text, source);
+  std::vector<InputProblem> problems;
+  const auto efields = exam_fields();
+  const auto lfields = lesion_fields(scheme);
+  std::set<std::string> exam_cols, lesion_cols;
+  for (const auto& f : efields)
+    if (f.name != kRecordId) exam_cols.insert(f.name);
+  exam_cols.insert("exam_complete");
+  for (const auto& f : lfields) lesion_cols.insert(f.name);
+  lesion_cols.insert("lesion_complete");
+  {
+    std::set<std::string> seen;
+    for (const auto& h : table.header) {
+      bool known = h == kRecordId || h == kRepeatInstrument || h == kRepeatInstance || exam_cols.count(h) ||
+                   lesion_cols.count(h) || kRedcapSystemColumns.count(h);
+      if (!known)
+        problems.push_back({fmt::format("{} line 1, column {}", source, h),
+                            "unknown column '" + h + "': not a field of crmo's REDCap dictionary (`crmo redcap dictionary`)"});
+      if (!seen.insert(h).second)
+        problems.push_back({fmt::format("{} line 1, column {}", source, h), "column '" + h + "' appears twice"});
+    }
+    for (const char* r : {kRecordId, "patient_id", "exam_date"})
+      if (!table.column(r)) problems.push_back({source + " line 1", std::string("required column '") + r + "' is missing"});
+    bool any_lesion_col = false;
+    for (const auto& h : table.header) any_lesion_col |= lesion_cols.count(h) > 0;
+    if (any_lesion_col)
+      for (const char* r : {kRepeatInstrument, kRepeatInstance, "site"})
+        if (!table.column(r))
+          problems.push_back({source + " line 1",
+                              std::string("required column '") + r + "' is missing (the lesion instrument repeats)"});
+  }
+  throw_if_any(problems);
+
+  std::vector<Exam> exams;
+  std::vector<std::size_t> exam_lines;
+  std::vector<bool> exam_date_ok;
+  std::map<std::string, std::size_t> by_id;
+  struct LesionRow {
+    std::string record;
+    int instance;
+    std::size_t line;
+    SiteGrading g;
+    bool involvement_unreadable;
+  };
+  std::vector<LesionRow> lesion_rows;
+  for (const csv::Row& row : table.rows) {
+    Cells r(table, row, source, problems);
+    std::string record = r.required(kRecordId);
+    std::string instrument = r.get(kRepeatInstrument).value_or("");
+    auto instance_text = r.get(kRepeatInstance);
+    if (instrument.empty()) {
+      if (instance_text) r.problem(kRepeatInstance, "an instance number on a row without redcap_repeat_instrument");
+      for (const auto& col : lesion_cols)
+        if (col != "lesion_complete" && r.get(col))
+          r.problem(col, "a lesion field on the exam row: lesion fields belong on rows with redcap_repeat_instrument 'lesion'");
+      Exam e;
+      e.id = record;
+      e.patient.id = r.required("patient_id");
+      auto d = r.date("exam_date", true);
+      if (d) e.date = *d;
+      e.patient.sex = r.get("sex");
+      e.patient.birth_date = r.date("birth_date", false);
+      e.patient.age_years = r.number("age_years");
+      e.timepoint = r.get("timepoint").value_or("");
+      e.reader = r.get("reader").value_or("");
+      auto& c = e.clinical;
+      c.pga = r.number("pga");
+      c.pain = r.number("pain");
+      c.patient_global = r.number("patient_global");
+      c.chaq = r.number("chaq");
+      c.esr = r.number("esr");
+      c.crp = r.number("crp");
+      c.fever = r.yesno("fever");
+      c.normal_blood_count = r.yesno("normal_blood_count");
+      c.marginal_sclerosis = r.yesno("marginal_sclerosis");
+      c.biopsy = r.get("biopsy");
+      c.clinical_severity = r.number("clinical_severity");
+      if (auto s = r.get("symptomatic_sites")) c.symptomatic_sites = split_sites(*s);
+      if (auto v = r.get("exam_complete"); v && *v != "0" && *v != "1" && *v != "2")
+        r.problem("exam_complete", "expected 0, 1 or 2 (REDCap form status), got '" + *v + "'");
+      if (!record.empty()) {
+        if (by_id.count(record)) {
+          r.problem(kRecordId, fmt::format("record '{}' has a second exam row (first on line {})", record,
+                                           exam_lines[by_id[record]]));
+          continue;
+        }
+        by_id.emplace(record, exams.size());
+      }
+      exams.push_back(std::move(e));
+      exam_lines.push_back(row.line);
+      exam_date_ok.push_back(d.has_value());
+    } else if (instrument == "lesion") {
+      for (const auto& col : exam_cols)
+        if (col != "exam_complete" && r.get(col))
+          r.problem(col, "an exam field on a lesion row: exam fields belong on the record's row without a repeat instrument");
+      int instance = 0;
+      if (!instance_text) r.problem(kRepeatInstance, "required value is empty: the lesion instance number");
+      else if (auto i = r.integer(kRepeatInstance); i && *i >= 1) instance = *i;
+      else if (i) r.problem(kRepeatInstance, "expected an instance number 1, 2, ...; got '" + *instance_text + "'");
+      LesionRow lr{record, instance, row.line, {}, false};
+      lr.g.site = r.required("site");
+      for (const GradeItem& item : scheme.items) {
+        std::size_t before = problems.size();
+        if (auto v = r.integer(item.name)) lr.g.grades[item.name] = *v;
+        if (item.name == scheme.involvement_item && problems.size() > before) lr.involvement_unreadable = true;
+      }
+      lr.g.physis = r.get("physis");
+      lr.g.symptomatic = r.yesno("symptomatic");
+      lr.g.lesion = r.get("lesion_label");
+      lr.g.max_diameter_mm = r.number("max_diameter_mm");
+      lr.g.volume_ml = r.number("volume_ml");
+      lr.g.si_ratio = r.number("si_ratio");
+      if (auto v = r.get("lesion_complete"); v && *v != "0" && *v != "1" && *v != "2")
+        r.problem("lesion_complete", "expected 0, 1 or 2 (REDCap form status), got '" + *v + "'");
+      lesion_rows.push_back(std::move(lr));
+    } else {
+      r.problem(kRepeatInstrument, "unknown repeating instrument '" + instrument + "': expected 'lesion' or empty");
+    }
+  }
+  // Lesions join their exam in instance order.
+  std::stable_sort(lesion_rows.begin(), lesion_rows.end(), [](const LesionRow& a, const LesionRow& b) {
+    return a.record != b.record ? a.record < b.record : a.instance < b.instance;
+  });
+  std::vector<std::vector<const LesionRow*>> per_exam(exams.size());
+  for (std::size_t k = 0; k < lesion_rows.size(); ++k) {
+    const LesionRow& lr = lesion_rows[k];
+    if (lr.record.empty()) continue;
+    auto it = by_id.find(lr.record);
+    if (it == by_id.end()) {
+      problems.push_back({fmt::format("{} line {}, column {}", source, lr.line, kRecordId),
+                          "lesion instance for record '" + lr.record + "', which has no exam row"});
+      continue;
+    }
+    auto& list = per_exam[it->second];
+    if (lr.instance > 0 && !list.empty() && list.back()->instance == lr.instance) {
+      problems.push_back({fmt::format("{} line {}, column {}", source, lr.line, kRepeatInstance),
+                          fmt::format("instance {} of record '{}' appears twice (also line {})", lr.instance, lr.record,
+                                      list.back()->line)});
+      continue;
+    }
+    list.push_back(&lr);
+  }
+  for (std::size_t i = 0; i < exams.size(); ++i)
+    for (const LesionRow* lr : per_exam[i]) exams[i].lesions.push_back(lr->g);
+  for (std::size_t i = 0; i < exams.size(); ++i) {
+    if (exams[i].id.empty()) continue;
+    for (const Problem& p : validate_exam(exams[i], atlas, scheme)) {
+      if (p.field == "exam.id" || p.field == "patient.id") continue;  // reported as empty cells
+      if (p.field == "patient.birth_date" && !exam_date_ok[i]) continue;
+      if (p.lesion >= 0) {
+        const LesionRow* lr = per_exam[i][static_cast<std::size_t>(p.lesion)];
+        if (p.needs_involvement && lr->involvement_unreadable) continue;
+        problems.push_back({fmt::format("{} line {}, column {}", source, lr->line, lesion_column_for(p.field)), p.message});
+      } else {
+        problems.push_back(
+            {fmt::format("{} line {}, column {}", source, exam_lines[i], exam_column_for(p.field)), p.message});
+      }
+    }
+  }
+  throw_if_any(std::move(problems));
+  return exams;
+}
+
+}  // namespace crmo::exchange
