@@ -8,6 +8,7 @@ import { renderWorklist } from "./worklist.js";
 import { renderDashboard } from "./dashboard.js";
 import { renderPatient, renderCompare } from "./patient.js";
 import { shortcutList } from "./shortcuts.js";
+import { CalibrationView, renderCalibrationList } from "./calibration.js";
 
 const ctx = { atlas: null, scheme: null, role: null, name: null, conflict: showConflict };
 let current = null; // the view taking keys (the exam view)
@@ -62,12 +63,21 @@ async function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
   current = null;
   for (const a of document.querySelectorAll("nav a")) a.classList.toggle("here", a.getAttribute("href") === "#/" + parts[0]);
+  const calib = document.querySelector('nav a[href="#/calibrate"]');
+  if (calib) calib.hidden = ctx.role === "researcher";
   try {
     if (parts[0] === "exam" && parts[1]) {
       const view = new ExamView(main, ctx);
       current = view;
       await view.open(parts[1]);
       main.appendChild(shortcutList());
+    } else if (parts[0] === "calibrate" && parts[1]) {
+      const view = new CalibrationView(main, ctx);
+      current = view;
+      await view.open(parts[1]);
+      main.appendChild(shortcutList());
+    } else if (parts[0] === "calibrate") {
+      await renderCalibrationList(main);
     } else if (parts[0] === "cohort") {
       await renderDashboard(main);
     } else if (parts[0] === "patient" && parts[1]) {
@@ -78,6 +88,7 @@ async function route() {
       await renderWorklist(main, ctx);
     }
   } catch (err) {
+    current = null; // a view that failed to open takes no keys
     if (err.status === 401) return;
     main.replaceChildren(h("h1", {}, "Cannot show this page"), h("p", { class: "status error", id: "view-error", text: err.message }),
       h("p", {}, h("a", { href: "#/exams", text: "Back to the worklist" })));

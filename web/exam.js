@@ -27,7 +27,7 @@ export class ExamView {
     this.build();
     await this.skeleton.draw();
     this.order = this.siteOrder();
-    this.shadeAll();
+    this.fillSiteList();
     this.clinical.render();
     this.updateTotals();
     const first = this.lesions.keys().next();
@@ -109,7 +109,6 @@ export class ExamView {
   }
 
   shadeAll() {
-    this.fillSiteList();
     const scheme = this.ctx.scheme;
     const sc = examScore(scheme, this.currentLesions(), (s) => this.kindOf(s));
     for (const site of this.skeleton.sites()) {

@@ -113,7 +113,7 @@ class H(http.server.BaseHTTPRequestHandler):
                 return self.reply(404, {"error": "no such exam"})
             if len(seg) == 2:
                 return self.reply(200, {"exam": e["doc"], "revision": e["revision"], "score": score(e["doc"])})
-            if seg[2] == "clinical-instruments":
+            if seg[2] not in ("sites", "clinical") or (m == "GET"):
                 return self.reply(404, {"error": "not in the fixture"})
             if role != "reader":
                 return self.reply(403, {"error": "researchers cannot edit"})
