@@ -1,10 +1,13 @@
 // Times the statistics of the seed analysis on a cohort CSV written by
 // bench/make_cohort.R (the same file R times in bench/family.R):
-//   bench_stats family COHORT.csv   -> best-of-3 seconds for: Spearman of 15 parameters
-//       against 2 outcomes with Fisher-z CIs, Mann-Whitney of 2 outcomes on 4 groupings,
-//       Holm over each family
+//   bench_stats family COHORT.csv [P.txt] -> best-of-3 seconds for: Spearman of 15
+//       parameters against 2 outcomes with Fisher-z CIs, Mann-Whitney of 2 outcomes on 4
+//       groupings, Holm over each family; P.txt gets the 30 + 8 Holm-adjusted p-values
+//       and the 30 CI bounds (the script checks them against R's)
 //   bench_stats bca N               -> seconds for a 10,000-resample BCa bootstrap of
 //       Spearman at n = N (seeded, synthetic data)
+//   bench_stats exact N             -> seconds to build the exact null distribution of
+//       Spearman's S at n = N (crmo's default exact path; N <= 13 by default)
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -51,17 +54,19 @@ Cohort read_cohort(const std::string& path) {
 }
 
 double checksum = 0;  // keeps the work observable
+std::vector<double> last_values;  // of the last run: Holm p (Spearman, Mann-Whitney), CI bounds
 
 void family(const Cohort& c) {
   // columns: p1..p15, severity, pga, g1..g4 (0/1)
   std::vector<st::Ranked> ranked;
   for (std::size_t j = 0; j < 17; ++j) ranked.push_back(st::rank_column(c.columns[j]));
-  std::vector<double> p;
+  std::vector<double> p, bounds;
   for (std::size_t o = 15; o < 17; ++o)
     for (std::size_t j = 0; j < 15; ++j) {
       const auto r = st::spearman_ranked(ranked[j], ranked[o]);
       const auto ci = st::spearman_fisher_ci(*r.estimate, r.n);
       p.push_back(r.p_value);
+      bounds.push_back(ci.lower);
       checksum += ci.lower;
     }
   const auto holm = st::p_adjust_holm(p);
@@ -74,6 +79,9 @@ void family(const Cohort& c) {
     }
   const auto holm_m = st::p_adjust_holm(pm);
   checksum += holm[0] + holm_m[0];
+  last_values = holm;
+  last_values.insert(last_values.end(), holm_m.begin(), holm_m.end());
+  last_values.insert(last_values.end(), bounds.begin(), bounds.end());
 }
 
 template <class F>
@@ -88,8 +96,8 @@ double best_of(int reps, F f) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: bench_stats family COHORT.csv | bench_stats bca N\n";
+  if (argc < 3) {
+    std::cerr << "usage: bench_stats family COHORT.csv [P.txt] | bench_stats bca N | bench_stats exact N\n";
     return 2;
   }
   const std::string what = argv[1];
@@ -97,6 +105,11 @@ int main(int argc, char** argv) {
     const Cohort c = read_cohort(argv[2]);
     if (c.columns.size() != 21) throw std::runtime_error("expected 21 columns");
     std::printf("%.6f\n", best_of(3, [&] { family(c); }));
+    if (argc > 3) {
+      std::ofstream out(argv[3]);
+      out.precision(17);
+      for (double v : last_values) out << v << "\n";
+    }
   } else if (what == "bca") {
     const std::size_t n = std::strtoul(argv[2], nullptr, 10);
     std::mt19937_64 gen(7);
@@ -107,6 +120,9 @@ int main(int argc, char** argv) {
       y[i] = 0.4 * x[i] + z(gen);
     }
     std::printf("%.6f\n", best_of(1, [&] { checksum += st::spearman_bootstrap(x, y, {10000, 1, 0.95}).bca.lower; }));
+  } else if (what == "exact") {
+    const int n = std::atoi(argv[2]);  // first use: the distribution is built, then cached
+    std::printf("%.6f\n", best_of(1, [&] { checksum += static_cast<double>(st::spearman_exact_counts(n).size()); }));
   }
   std::fprintf(stderr, "checksum %g\n", checksum);
   return 0;

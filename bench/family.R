@@ -1,5 +1,6 @@
 # The same family as bench_stats, in R: best-of-3 seconds after reading the CSV.
-#   Rscript bench/family.R COHORT.csv            -> family seconds
+#   Rscript bench/family.R COHORT.csv [P.txt]    -> family seconds; P.txt gets the Holm
+#       p-values (Spearman, Mann-Whitney) and the Fisher-z CI lower bounds
 #   Rscript bench/family.R bca N                 -> 10,000-resample BCa bootstrap seconds
 args <- commandArgs(trailingOnly = TRUE)
 if (args[1] == "bca") {
@@ -25,7 +26,8 @@ run <- function() {
   pm <- c()
   for (o in c("severity", "pga")) for (g in paste0("g", 1:4))
     pm <- c(pm, suppressWarnings(wilcox.test(d[[o]][d[[g]] == 0], d[[o]][d[[g]] == 1]))$p.value)
-  p.adjust(pm, "holm")
+  c(holm, p.adjust(pm, "holm"), lo)
 }
-best <- min(sapply(1:3, function(i) system.time(run())[["elapsed"]]))
+best <- min(sapply(1:3, function(i) system.time(values <<- run())[["elapsed"]]))
 cat(sprintf("%.6f\n", best))
+if (length(args) > 1) writeLines(sprintf("%.17g", values), args[2])

@@ -1,33 +1,50 @@
 #!/usr/bin/env bash
 # crmo's statistics against R on the same cohorts, in one run:
-#   bash bench/stats_vs_r.sh            (from the repository root)
+#   bash bench/stats_vs_r.sh            (from anywhere; figures in docs/statistics.md)
 # SIZES="54 1000" to choose cohort sizes; R_MAX_ROWS caps the sizes R is run on
-# (default: all); BUILD sets the build folder (default build-bench).
+# (default: all); BCA_SIZES the bootstrap sizes (default "54 10000"); BUILD sets the
+# build folder (default build-bench). Needs Rscript with r-cran-boot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build-bench}
 SIZES=${SIZES:-"54 1000 10000 100000 1000000"}
+BCA_SIZES=${BCA_SIZES:-"54 10000"}
 R_MAX_ROWS=${R_MAX_ROWS:-1000000}
+echo "building bench_stats in $BUILD ..." >&2
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRMO_BUILD_BENCH=ON -DCRMO_BUILD_TESTS=OFF > /dev/null
-ninja -C "$BUILD" bench_stats > /dev/null
+cmake --build "$BUILD" --target bench_stats -j2 > /dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+ratio() { awk -v r="$1" -v c="$2" 'BEGIN { printf "%.1f", r / c }'; }
+# largest relative difference between crmo's and R's values (p-values and CI bounds)
+differ() {
+  paste "$1" "$2" | awk '{ d = $1 - $2; if (d < 0) d = -d; s = ($1 < 0 ? -$1 : $1); t = ($2 < 0 ? -$2 : $2);
+    m = s > t ? s : t; if (d > 1e-12 && m > 0 && d / m > worst) worst = d / m } END { printf "%.1e", worst + 0 }'
+}
 echo "family: Spearman 15 parameters x 2 outcomes with Fisher-z CIs, Mann-Whitney 2 outcomes x 4 groupings, Holm"
-printf "%10s %12s %12s %10s\n" rows crmo_s R_s R/crmo
+echo "(seconds, best of 3, after reading the CSV; max_rel_diff: largest relative difference of the 38 Holm p and 30 CI bounds)"
+printf "%10s %12s %12s %10s %13s\n" rows crmo_s R_s R/crmo max_rel_diff
 for n in $SIZES; do
+  echo "  cohort of $n rows ..." >&2
   Rscript bench/make_cohort.R "$n" "$tmp/cohort.csv"
-  c=$("$BUILD/bench/bench_stats" family "$tmp/cohort.csv" 2>/dev/null)
+  c=$("$BUILD/bench/bench_stats" family "$tmp/cohort.csv" "$tmp/crmo.txt" 2>/dev/null)
   if [ "$n" -le "$R_MAX_ROWS" ]; then
-    r=$(Rscript bench/family.R "$tmp/cohort.csv")
-    printf "%10s %12s %12s %10.1f\n" "$n" "$c" "$r" "$(awk -v r="$r" -v c="$c" 'BEGIN { print r / c }')"
+    r=$(Rscript bench/family.R "$tmp/cohort.csv" "$tmp/r.txt")
+    printf "%10s %12s %12s %10s %13s\n" "$n" "$c" "$r" "$(ratio "$r" "$c")" "$(differ "$tmp/crmo.txt" "$tmp/r.txt")"
   else
-    printf "%10s %12s %12s %10s\n" "$n" "$c" "-" "-"
+    printf "%10s %12s %12s %10s %13s\n" "$n" "$c" "-" "-" "-"
   fi
 done
-echo "BCa bootstrap of Spearman, 10,000 resamples"
+echo "BCa bootstrap of Spearman, 10,000 resamples (crmo: spearman_bootstrap; R: boot::boot + boot.ci(type = \"bca\"))"
 printf "%10s %12s %12s %10s\n" n crmo_s R_s R/crmo
-for n in 54 10000; do
+for n in $BCA_SIZES; do
+  echo "  bootstrap at n = $n ..." >&2
   c=$("$BUILD/bench/bench_stats" bca "$n" 2>/dev/null)
   r=$(Rscript bench/family.R bca "$n")
-  printf "%10s %12s %12s %10.1f\n" "$n" "$c" "$r" "$(awk -v r="$r" -v c="$c" 'BEGIN { print r / c }')"
+  printf "%10s %12s %12s %10s\n" "$n" "$c" "$r" "$(ratio "$r" "$c")"
+done
+echo "exact null distribution of Spearman's S (crmo's default exact path), first use"
+printf "%10s %12s\n" n crmo_s
+for n in 10 12 13; do
+  printf "%10s %12s\n" "$n" "$("$BUILD/bench/bench_stats" exact "$n" 2>/dev/null)"
 done

@@ -11,19 +11,26 @@
 namespace crmo::stats {
 namespace {
 
+// The high and low 64 bits of a * b, in portable C++ (no 128-bit integer type).
+void multiply_64(std::uint64_t a, std::uint64_t b, std::uint64_t& high, std::uint64_t& low) {
+  constexpr std::uint64_t mask = 0xffffffffu;
+  const std::uint64_t a0 = a & mask, a1 = a >> 32, b0 = b & mask, b1 = b >> 32;
+  const std::uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const std::uint64_t middle = (p00 >> 32) + (p01 & mask) + (p10 & mask);
+  low = (middle << 32) | (p00 & mask);
+  high = p11 + (p01 >> 32) + (p10 >> 32) + (middle >> 32);
+}
+
 // Uniform integer in [0, n) from a 64-bit generator (Lemire's method), the same on
 // every platform (std::uniform_int_distribution is not).
 std::uint64_t bounded(std::mt19937_64& gen, std::uint64_t n) {
-  unsigned __int128 m = static_cast<unsigned __int128>(gen()) * n;
-  auto low = static_cast<std::uint64_t>(m);
+  std::uint64_t high, low;
+  multiply_64(gen(), n, high, low);
   if (low < n) {
     const std::uint64_t threshold = -n % n;
-    while (low < threshold) {
-      m = static_cast<unsigned __int128>(gen()) * n;
-      low = static_cast<std::uint64_t>(m);
-    }
+    while (low < threshold) multiply_64(gen(), n, high, low);
   }
-  return static_cast<std::uint64_t>(m >> 64);
+  return high;
 }
 
 // Spearman's rho of a resample given by multiplicities, in O(n). The data's tie groups

@@ -29,7 +29,7 @@ TestResult pearson(const std::vector<double>& x_in, const std::vector<double>& y
   res.estimate = r;
   res.estimate_name = "cor";
   res.statistic = t;
-  res.statistic_name = "t";
+  res.statistic_name = std::string(1, 't');  // not = "t": GCC 12 -Wrestrict false positive
   res.parameter = df;
   res.parameter_name = "df";
   switch (options.alternative) {
