@@ -44,14 +44,17 @@ bool is_class_uid(const DcmTagKey& t) {
                                            DCM_CodingSchemeUID, DCM_RelatedGeneralSOPClassUID,
                                            DCM_OriginalSpecializedSOPClassUID, DCM_ReferencedSOPClassUIDInFile,
                                            DCM_ReferencedTransferSyntaxUIDInFile, DCM_SOPClassesInStudy,
-                                           DCM_ContextGroupExtensionCreatorUID, DCM_PrivateInformationCreatorUID};
+                                           DCM_ContextGroupExtensionCreatorUID, DCM_PrivateInformationCreatorUID,
+                                           DCM_MappingResourceUID, DCM_ContextUID};
   return keep.count(t) > 0;
 }
 
 class Deidentifier {
  public:
-  Deidentifier(const Pseudonymizer& p, std::string patient_id) : p_(p), patient_(std::move(patient_id)) {
+  Deidentifier(const Pseudonymizer& p, std::string patient_id, bool keep_sr_content)
+      : p_(p), patient_(std::move(patient_id)) {
     for (const auto& r : basic_profile_rules()) rules_[DcmTagKey(r.group, r.element)] = r.action;
+    if (keep_sr_content) rules_[DCM_ContentSequence] = 'K';
   }
 
   void process(DcmItem& item) {
@@ -148,19 +151,15 @@ std::string get(DcmDataset& ds, const DcmTagKey& t) {
 
 }  // namespace
 
-std::string deidentify_dicom_file(const fs::path& in, const fs::path& out, const Pseudonymizer& p) {
-  DcmFileFormat file;
-  OFCondition st = file.loadFile(in.c_str());
-  if (st.bad()) throw std::runtime_error(in.string() + ": not a readable DICOM file (" + st.text() + ")");
-  DcmDataset& ds = *file.getDataset();
+void deidentify_dataset(DcmDataset& ds, const Pseudonymizer& p) {
   if (get(ds, DCM_BurnedInAnnotation) == "YES")
-    throw std::runtime_error(in.string() + ": Burned In Annotation is YES: pixel data may show identity; not exported");
+    throw std::runtime_error("Burned In Annotation is YES: pixel data may show identity; not exported");
   // The key of the pseudonym and date offset: the patient id (else the name, else the study).
   std::string patient = get(ds, DCM_PatientID);
   if (patient.empty()) patient = get(ds, DCM_PatientName);
   if (patient.empty()) patient = get(ds, DCM_StudyInstanceUID);
-  file.loadAllDataIntoMemory();
-  Deidentifier d(p, patient);
+  const bool crmo_sr = get(ds, DCM_Modality) == "SR" && get(ds, DCM_Manufacturer) == "crmo";
+  Deidentifier d(p, patient, crmo_sr);
   d.process(ds);
   // Say what was done (PS3.15 E.1.1, PS3.16 CID 7050).
   ds.putAndInsertString(DCM_PatientIdentityRemoved, "YES");
@@ -179,6 +178,19 @@ std::string deidentify_dicom_file(const fs::path& in, const fs::path& out, const
       item->putAndInsertString(DCM_CodingSchemeDesignator, "DCM");
       item->putAndInsertString(DCM_CodeMeaning, codes[k][1]);
     }
+  }
+}
+
+std::string deidentify_dicom_file(const fs::path& in, const fs::path& out, const Pseudonymizer& p) {
+  DcmFileFormat file;
+  OFCondition st = file.loadFile(in.c_str());
+  if (st.bad()) throw std::runtime_error(in.string() + ": not a readable DICOM file (" + st.text() + ")");
+  DcmDataset& ds = *file.getDataset();
+  file.loadAllDataIntoMemory();
+  try {
+    deidentify_dataset(ds, p);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(in.string() + ": " + e.what());
   }
   std::string sop = get(ds, DCM_SOPInstanceUID);
   E_TransferSyntax xfer = ds.getOriginalXfer();

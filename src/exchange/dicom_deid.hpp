@@ -11,6 +11,8 @@
 
 #include "exchange/pseudonym.hpp"
 
+class DcmDataset;
+
 namespace crmo::exchange {
 
 struct DeidRule {
@@ -21,6 +23,12 @@ struct DeidRule {
 
 // The table compiled into crmo.
 const std::vector<DeidRule>& basic_profile_rules();
+
+// De-identifies a dataset in memory (the same rules as a file). The content tree of an SR
+// written by crmo (Modality SR, Manufacturer crmo: codes, numbers, atlas sites) is kept
+// and de-identified item by item; in any other object ContentSequence is removed.
+// Throws std::runtime_error when Burned In Annotation is YES.
+void deidentify_dataset(DcmDataset& ds, const Pseudonymizer& p);
 
 // De-identifies one file; throws std::runtime_error when it is not DICOM or carries
 // burned-in annotation. Returns the new SOP Instance UID.

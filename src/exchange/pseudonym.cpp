@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <stdexcept>
@@ -137,10 +138,12 @@ std::string Pseudonymizer::uid(const std::string& original_uid) const {
       x = cur / 10;
       rem = cur % 10;
     }
-    dec.insert(dec.begin(), static_cast<char>('0' + rem));
+    dec.push_back(static_cast<char>('0' + rem));
   }
-  if (dec.empty()) dec = "0";
-  return "2.25." + dec;
+  if (dec.empty()) dec.push_back('0');
+  std::string out = "2.25.";
+  out.append(dec.rbegin(), dec.rend());
+  return out;
 }
 
 std::vector<Exam> deidentify_exams(const std::vector<Exam>& exams, const Pseudonymizer& p) {

@@ -35,20 +35,37 @@ const char* kRepeatInstance = "redcap_repeat_instance";
 const std::set<std::string> kRedcapSystemColumns = {"redcap_event_name", "redcap_data_access_group",
                                                     "redcap_survey_identifier"};
 
+Field field(std::string name, std::string form, Kind kind, std::string label, std::string choices = "",
+            std::string note = "", std::string min = "", std::string max = "", bool identifier = false,
+            bool required = false) {
+  Field f;
+  f.name = std::move(name);
+  f.form = std::move(form);
+  f.kind = kind;
+  f.label = std::move(label);
+  f.choices = std::move(choices);
+  f.note = std::move(note);
+  f.min = std::move(min);
+  f.max = std::move(max);
+  f.identifier = identifier;
+  f.required = required;
+  return f;
+}
+
 std::vector<Field> exam_fields() {
   auto num = [](std::string n, std::string label, std::string min = "", std::string max = "") {
-    return Field{std::move(n), "exam", Kind::Number, std::move(label), "", "", std::move(min), std::move(max)};
+    return field(std::move(n), "exam", Kind::Number, std::move(label), "", "", std::move(min), std::move(max));
   };
-  auto yesno = [](std::string n, std::string label) { return Field{std::move(n), "exam", Kind::YesNo, std::move(label)}; };
+  auto yesno = [](std::string n, std::string label) { return field(std::move(n), "exam", Kind::YesNo, std::move(label)); };
   std::vector<Field> f;
-  f.push_back({kRecordId, "exam", Kind::Text, "Exam id", "", "crmo exam.id; one record per exam"});
-  f.push_back({"patient_id", "exam", Kind::Text, "Patient id", "", "crmo patient.id", "", "", true, true});
-  f.push_back({"exam_date", "exam", Kind::Date, "Exam date", "", "", "", "", true, true});
-  f.push_back({"sex", "exam", Kind::Radio, "Sex", "F, Female | M, Male"});
-  f.push_back({"birth_date", "exam", Kind::Date, "Birth date", "", "", "", "", true});
+  f.push_back(field(kRecordId, "exam", Kind::Text, "Exam id", "", "crmo exam.id; one record per exam"));
+  f.push_back(field("patient_id", "exam", Kind::Text, "Patient id", "", "crmo patient.id", "", "", true, true));
+  f.push_back(field("exam_date", "exam", Kind::Date, "Exam date", "", "", "", "", true, true));
+  f.push_back(field("sex", "exam", Kind::Radio, "Sex", "F, Female | M, Male"));
+  f.push_back(field("birth_date", "exam", Kind::Date, "Birth date", "", "", "", "", true));
   f.push_back(num("age_years", "Age at exam (years), when the birth date is not known", "0", "30"));
-  f.push_back({"timepoint", "exam", Kind::Text, "Timepoint", "", "free text: baseline, 6m, ..."});
-  f.push_back({"reader", "exam", Kind::Text, "Reader"});
+  f.push_back(field("timepoint", "exam", Kind::Text, "Timepoint", "", "free text: baseline, 6m, ..."));
+  f.push_back(field("reader", "exam", Kind::Text, "Reader"));
   f.push_back(num("pga", "Physician global assessment (0-10)", "0", "10"));
   f.push_back(num("pain", "Pain (0-10)", "0", "10"));
   f.push_back(num("patient_global", "Patient global assessment (0-10)", "0", "10"));
@@ -58,18 +75,18 @@ std::vector<Field> exam_fields() {
   f.push_back(yesno("fever", "Fever"));
   f.push_back(yesno("normal_blood_count", "Normal blood count"));
   f.push_back(yesno("marginal_sclerosis", "Marginal sclerosis"));
-  f.push_back({"biopsy", "exam", Kind::Radio, "Biopsy",
-               "not_done, Not done | inflammatory_sterile, Inflammatory, sterile | other, Other"});
+  f.push_back(field("biopsy", "exam", Kind::Radio, "Biopsy",
+               "not_done, Not done | inflammatory_sterile, Inflammatory, sterile | other, Other"));
   f.push_back(num("clinical_severity", "Clinical severity score", "0"));
-  f.push_back({"symptomatic_sites", "exam", Kind::Notes, "Symptomatic sites", "",
-               "atlas sites (unit:side) separated by ';'"});
+  f.push_back(field("symptomatic_sites", "exam", Kind::Notes, "Symptomatic sites", "",
+               "atlas sites (unit:side) separated by ';'"));
   return f;
 }
 
 std::vector<Field> lesion_fields(const Scheme& scheme) {
   std::vector<Field> f;
-  f.push_back({"site", "lesion", Kind::Text, "Site (unit:side)", "", "a site of crmo's atlas, e.g. tibia.distal_metaphysis:L",
-               "", "", false, true});
+  f.push_back(field("site", "lesion", Kind::Text, "Site (unit:side)", "", "a site of crmo's atlas, e.g. tibia.distal_metaphysis:L",
+               "", "", false, true));
   for (const GradeItem& item : scheme.items) {
     std::string choices;
     for (int g = item.min; g <= item.max; ++g) {
@@ -79,17 +96,17 @@ std::vector<Field> lesion_fields(const Scheme& scheme) {
       std::replace(label.begin(), label.end(), '|', '/');
       choices += fmt::format("{}{}, {}", choices.empty() ? "" : " | ", g, label);
     }
-    f.push_back({item.name, "lesion", Kind::Radio, item.description.empty() ? item.name : item.description, choices,
-                 "grade left empty = 0"});
+    f.push_back(field(item.name, "lesion", Kind::Radio, item.description.empty() ? item.name : item.description, choices,
+                 "grade left empty = 0"));
   }
-  f.push_back({"physis", "lesion", Kind::Radio, "Relation to the growth plate",
-               "none, none | abutting, abutting | transphyseal, transphyseal"});
-  f.push_back({"symptomatic", "lesion", Kind::YesNo, "Site is clinically symptomatic", "", "empty = unknown"});
-  f.push_back({"lesion_label", "lesion", Kind::Text, "Lesion label", "",
-               "sites sharing a label within one exam are one lesion (crmo field `lesion`)"});
-  f.push_back({"max_diameter_mm", "lesion", Kind::Number, "Maximum diameter (mm)", "", "", "0"});
-  f.push_back({"volume_ml", "lesion", Kind::Number, "Volume (mL)", "", "", "0"});
-  f.push_back({"si_ratio", "lesion", Kind::Number, "Signal ratio (lesion to muscle, STIR)", "", "", "0"});
+  f.push_back(field("physis", "lesion", Kind::Radio, "Relation to the growth plate",
+               "none, none | abutting, abutting | transphyseal, transphyseal"));
+  f.push_back(field("symptomatic", "lesion", Kind::YesNo, "Site is clinically symptomatic", "", "empty = unknown"));
+  f.push_back(field("lesion_label", "lesion", Kind::Text, "Lesion label", "",
+               "sites sharing a label within one exam are one lesion (crmo field `lesion`)"));
+  f.push_back(field("max_diameter_mm", "lesion", Kind::Number, "Maximum diameter (mm)", "", "", "0"));
+  f.push_back(field("volume_ml", "lesion", Kind::Number, "Volume (mL)", "", "", "0"));
+  f.push_back(field("si_ratio", "lesion", Kind::Number, "Signal ratio (lesion to muscle, STIR)", "", "", "0"));
   return f;
 }
 
@@ -148,6 +165,17 @@ std::string redcap_dictionary_csv(const Scheme& scheme) {
 }
 
 std::string redcap_records_csv(const std::vector<Exam>& exams, const Scheme& scheme) {
+  {
+    // A record is an exam: two readings of one exam would be two records with one id.
+    std::map<std::string, std::string> seen;
+    std::vector<InputProblem> problems;
+    for (const Exam& e : exams)
+      if (auto [it, fresh] = seen.emplace(e.id, e.reader); !fresh)
+        problems.push_back({"exam " + e.id, fmt::format("read twice (readers '{}' and '{}'); a REDCap record holds one "
+                                                        "reading: export one reader at a time",
+                                                        it->second, e.reader)});
+    throw_if_any(std::move(problems));
+  }
   const auto header = header_for(scheme);
   const std::size_t n_exam = exam_fields().size() - 1 + 1;  // without record_id, with exam_complete
   const auto lfields = lesion_fields(scheme);

@@ -1,0 +1,235 @@
+#include "exchange/sr.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dctk.h>
+#include <dcmtk/dcmsr/cmr/tid1500.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+#include <fmt/format.h>
+
+#include "exchange/dicom_deid.hpp"
+#include "formats/input_error.hpp"
+
+namespace crmo::exchange {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Group = TID1500_MeasurementReport::TID1501_Measurements;
+
+DSRCodedEntryValue crmo_code(const std::string& code, const std::string& meaning) {
+  return DSRCodedEntryValue(code.c_str(), kCrmoSchemeDesignator, meaning.c_str());
+}
+DSRCodedEntryValue ucum(const char* code, const char* meaning) { return DSRCodedEntryValue(code, "UCUM", meaning); }
+
+std::string ds_value(double v) {
+  // DS holds at most 16 characters.
+  std::string s = fmt::format("{:.6g}", v);
+  return s.size() <= 16 ? s : fmt::format("{:.6e}", v);
+}
+
+void check(const OFCondition& c, const std::string& what) {
+  if (c.bad()) throw std::runtime_error("DICOM SR: " + what + ": " + c.text());
+}
+
+std::string get(DcmItem& ds, const DcmTagKey& t) {
+  OFString s;
+  if (ds.findAndGetOFStringArray(t, s).good()) return s.c_str();
+  return "";
+}
+
+struct Source {
+  fs::path file;
+  std::unique_ptr<DcmFileFormat> ff;
+  std::string study, series, sop, sop_class;
+};
+
+std::vector<Source> load_sources(const SrInput& in) {
+  std::vector<fs::path> files;
+  if (fs::is_directory(in.dicom)) {
+    for (const auto& e : fs::recursive_directory_iterator(in.dicom))
+      if (e.is_regular_file()) files.push_back(e.path());
+  } else if (fs::is_regular_file(in.dicom)) {
+    files.push_back(in.dicom);
+  } else {
+    throw InputError(in.dicom.string(), "no such DICOM file or folder");
+  }
+  std::sort(files.begin(), files.end());
+  const std::set<std::string> wanted(in.series_uids.begin(), in.series_uids.end());
+  std::vector<Source> out;
+  for (const auto& f : files) {
+    auto ff = std::make_unique<DcmFileFormat>();
+    if (ff->loadFile(f.c_str(), EXS_Unknown, EGL_noChange, 256).bad()) continue;  // not DICOM: not a source
+    DcmDataset& ds = *ff->getDataset();
+    Source s{f, nullptr, get(ds, DCM_StudyInstanceUID), get(ds, DCM_SeriesInstanceUID), get(ds, DCM_SOPInstanceUID),
+             get(ds, DCM_SOPClassUID)};
+    if (!wanted.count(s.series) || s.sop.empty()) continue;
+    s.ff = std::move(ff);
+    out.push_back(std::move(s));
+  }
+  std::vector<InputProblem> problems;
+  for (const auto& uid : in.series_uids)
+    if (std::none_of(out.begin(), out.end(), [&](const Source& s) { return s.series == uid; }))
+      problems.push_back({"--series-uid " + uid, "no image of this series under " + in.dicom.string()});
+  std::set<std::string> studies;
+  for (const auto& s : out) studies.insert(s.study);
+  if (studies.size() > 1)
+    problems.push_back({"--series-uid", "the series belong to " + std::to_string(studies.size()) +
+                                            " different studies; a report references one study"});
+  throw_if_any(std::move(problems));
+  return out;
+}
+
+void add_number(Group& g, const Group::TID300_Measurement::MeasurementValue& v, const DSRCodedEntryValue& concept_name,
+                const std::string& what) {
+  check(g.addMeasurement(CID7469_GenericIntensityAndSizeMeasurements(concept_name), v), what);
+}
+
+}  // namespace
+
+SrResult write_measurement_report(const SrInput& in, const fs::path& out) {
+  if (!in.exam || !in.score || !in.atlas || !in.scheme) throw std::invalid_argument("write_measurement_report: missing input");
+  if (in.series_uids.empty()) throw InputError("--series-uid", "name at least one source series");
+  const Exam& exam = *in.exam;
+  std::vector<Source> sources = load_sources(in);
+  DcmDataset& first = *sources.front().ff->getDataset();
+
+  TID1500_MeasurementReport report(CMR_CID7021::ImagingMeasurementReport);
+  check(report.setLanguage(CID5000_Languages::English), "language");
+  char device_uid[100];
+  dcmGenerateUniqueIdentifier(device_uid, SITE_INSTANCE_UID_ROOT);
+  check(report.getObservationContext().addDeviceObserver(device_uid, "crmo", "crmo", "crmo"), "device observer");
+  check(report.addProcedureReported(CMR_CID100::MultiparametricMRIOfWholeBody), "procedure reported");
+
+  // The image library: one group per source series, each image an entry.
+  TID1600_ImageLibrary& library = report.getImageLibrary();
+  std::string last_series;
+  for (auto& s : sources) {
+    DcmDataset& ds = *s.ff->getDataset();
+    if (s.series != last_series) {
+      check(library.addImageGroup(), "image library group");
+      library.addImageGroupDescriptors(ds, TID1600_ImageLibrary::withAllDescriptors);  // "none" is no error
+      last_series = s.series;
+    }
+    check(library.addImageEntry(ds, TID1600_ImageLibrary::withoutDescriptors), "image library entry " + s.sop);
+  }
+
+  std::map<std::string, int> site_scores;
+  for (const auto& ss : in.score->sites) site_scores[ss.site] = ss.score;
+  const DSRCodedEntryValue grade_unit = ucum("{grade}", "grade");
+  const DSRCodedEntryValue score_unit = ucum("{score}", "score");
+  std::size_t groups = 0;
+  auto next_group = [&]() -> Group& {
+    if (groups++ > 0) check(report.addIndividualMeasurements(OFFalse), "measurement group");
+    return report.getIndividualMeasurements();
+  };
+  for (const SiteGrading& sg : exam.lesions) {
+    Group& g = next_group();
+    check(g.setTrackingIdentifier(sg.site.c_str()), "tracking identifier " + sg.site);
+    char uid[100];
+    check(g.setTrackingUniqueIdentifier(dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT)), "tracking uid");
+    check(g.setFinding(crmo_code("crmo-lesion", "CRMO/CNO bone lesion (STIR hyperintensity)")), "finding");
+    std::string err;
+    auto site = in.atlas->parse_site(sg.site, &err);
+    std::string meaning = sg.site;
+    DSRCodedEntryValue laterality;
+    if (site) {
+      meaning = fmt::format("{} ({})", site->unit->id, site->unit->bone);
+      if (site->side == Side::L) laterality = CMR_CID244::getCodedEntry(CMR_CID244::Left);
+      if (site->side == Side::R) laterality = CMR_CID244::getCodedEntry(CMR_CID244::Right);
+    }
+    std::string unit_code = sg.site.substr(0, sg.site.find(':'));
+    check(g.addFindingSite(crmo_code(unit_code, meaning.substr(0, 64)), CID244e_Laterality(laterality)),
+          "finding site " + sg.site);
+    for (const GradeItem& item : in.scheme->items) {
+      auto it = sg.grades.find(item.name);
+      if (it == sg.grades.end()) continue;
+      add_number(g, {std::to_string(it->second).c_str(), grade_unit}, crmo_code("grade." + item.name, item.name + " grade"),
+                 item.name);
+    }
+    add_number(g, {std::to_string(site_scores.count(sg.site) ? site_scores[sg.site] : 0).c_str(), score_unit},
+               crmo_code("cromris-unit-score", "CROMRIS unit score"), "unit score");
+    if (sg.volume_ml)
+      add_number(g, {ds_value(*sg.volume_ml).c_str(), ucum("mL", "milliliter")},
+                 CMR_CID7469::getCodedEntry(CMR_CID7469::VolumeFromVoxelSummation), "volume");
+    if (sg.max_diameter_mm)
+      add_number(g, {ds_value(*sg.max_diameter_mm).c_str(), ucum("mm", "millimeter")},
+                 CMR_CID7469::getCodedEntry(CMR_CID7469::Diameter), "diameter");
+    if (sg.si_ratio)
+      add_number(g, {ds_value(*sg.si_ratio).c_str(), ucum("1", "no units")},
+                 crmo_code("si-ratio-muscle", "Lesion to muscle signal ratio (STIR)"), "signal ratio");
+    if (sg.physis)
+      check(g.addQualitativeEvaluation(crmo_code("physis", "Relation to the growth plate"),
+                                       crmo_code("physis." + *sg.physis, *sg.physis)),
+            "physis");
+    if (sg.symptomatic)
+      check(g.addQualitativeEvaluation(crmo_code("symptomatic", "Site is clinically symptomatic"),
+                                       *sg.symptomatic ? DSRCodedEntryValue("373066001", "SCT", "Yes")
+                                                       : DSRCodedEntryValue("373067005", "SCT", "No")),
+            "symptomatic");
+    if (sg.lesion) check(g.addQualitativeEvaluation(crmo_code("lesion-label", "Lesion label"), sg.lesion->c_str()), "label");
+  }
+  {
+    Group& g = next_group();
+    check(g.setTrackingIdentifier("exam total"), "tracking identifier");
+    char uid[100];
+    check(g.setTrackingUniqueIdentifier(dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT)), "tracking uid");
+    add_number(g, {std::to_string(in.score->total).c_str(), score_unit},
+               crmo_code("rai-cromris-total", "RAI-CROMRIS total"), "total");
+  }
+  if (!report.isValid()) throw std::runtime_error("DICOM SR: DCMTK finds the TID 1500 report incomplete");
+
+  DSRDocument doc;
+  check(doc.setTreeFromRootTemplate(report, OFTrue), "document tree");
+  const std::string study = sources.front().study;
+  check(doc.createNewSeriesInStudy(study.c_str()), "series");
+  doc.setSpecificCharacterSetType(DSRTypes::CS_UTF8);
+  doc.setPatientName(get(first, DCM_PatientName).c_str(), OFFalse);
+  doc.setPatientID(get(first, DCM_PatientID).c_str(), OFFalse);
+  doc.setPatientBirthDate(get(first, DCM_PatientBirthDate).c_str(), OFFalse);
+  doc.setPatientSex(get(first, DCM_PatientSex).c_str(), OFFalse);
+  doc.setStudyDate(get(first, DCM_StudyDate).c_str(), OFFalse);
+  doc.setStudyTime(get(first, DCM_StudyTime).c_str(), OFFalse);
+  doc.setStudyID(get(first, DCM_StudyID).c_str(), OFFalse);
+  doc.setAccessionNumber(get(first, DCM_AccessionNumber).c_str(), OFFalse);
+  doc.setReferringPhysicianName(get(first, DCM_ReferringPhysicianName).c_str(), OFFalse);
+  doc.setStudyDescription(get(first, DCM_StudyDescription).c_str(), OFFalse);
+  doc.setSeriesDescription(("crmo measurement report " + exam.id).substr(0, 64).c_str(), OFFalse);
+  doc.setManufacturer("crmo");
+  doc.setSeriesNumber("9901");
+  doc.setInstanceNumber("1");
+  for (const auto& s : sources)
+    check(doc.getCurrentRequestedProcedureEvidence().addItem(s.study.c_str(), s.series.c_str(), s.sop_class.c_str(),
+                                                             s.sop.c_str()),
+          "evidence " + s.sop);
+  check(doc.completeDocument(), "completion flag");
+
+  DcmFileFormat file;
+  check(doc.write(*file.getDataset()), "writing the document");
+  DcmDataset& ds = *file.getDataset();
+  SrResult r;
+  if (in.deid) deidentify_dataset(ds, *in.deid);
+  r.sop_instance_uid = get(ds, DCM_SOPInstanceUID);
+  r.series_instance_uid = get(ds, DCM_SeriesInstanceUID);
+  r.study_instance_uid = get(ds, DCM_StudyInstanceUID);
+  r.measurement_groups = groups;
+  r.referenced_images = sources.size();
+  fs::path tmp = out;
+  tmp += ".partial";
+  OFCondition st = file.saveFile(tmp.c_str(), EXS_LittleEndianExplicit);
+  if (st.bad()) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw std::runtime_error("cannot write " + out.string() + ": " + st.text());
+  }
+  fs::rename(tmp, out);
+  return r;
+}
+
+}  // namespace crmo::exchange
