@@ -1,6 +1,7 @@
 #include "store/connection.hpp"
 
 #include <cctype>
+#include <filesystem>
 
 namespace crmo::store {
 
@@ -12,9 +13,25 @@ bool is_postgresql_url(const std::string& location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
-std::unique_ptr<Connection> connect(const std::string& location) {
+std::unique_ptr<Connection> connect(const std::string& location) { return connect(location, true); }
+
+std::unique_ptr<Connection> connect(const std::string& location, bool create) {
+  static const char* kExpected = "expected an SQLite file path (default crmo.db) or postgresql://user@host:port/database";
+  if (location.empty()) throw DatabaseError(std::string("--db is empty: ") + kExpected);
   if (is_postgresql_url(location)) return connect_postgresql(location);
-  return connect_sqlite(location);
+  auto scheme = location.find("://");
+  if (scheme != std::string::npos) {
+    bool word = scheme > 0;
+    for (std::size_t i = 0; i < scheme; ++i)
+      word = word && (std::isalnum(static_cast<unsigned char>(location[i])) || location[i] == '+');
+    if (word)
+      throw DatabaseError("--db " + location.substr(0, scheme) + "://...: this kind of database is not supported; " +
+                          kExpected);
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(location, ec))
+    throw DatabaseError("--db " + location + " is a folder; " + kExpected);
+  return connect_sqlite(location, create);
 }
 
 std::vector<std::string> named_parameters(const std::string& sql, std::string* numbered) {

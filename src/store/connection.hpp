@@ -53,9 +53,13 @@ class Connection {
   virtual std::string location() const = 0;
 };
 
-// "postgresql://..." or "postgres://..." opens PostgreSQL; anything else is an SQLite file.
+// "postgresql://..." or "postgres://..." opens PostgreSQL; a path opens an SQLite file
+// (created when missing unless `create` is false). Any other "scheme://", an empty
+// string or a folder is a DatabaseError saying what --db expects.
 std::unique_ptr<Connection> connect(const std::string& location);
+std::unique_ptr<Connection> connect(const std::string& location, bool create);
 std::unique_ptr<Connection> connect_sqlite(const std::string& path);
+std::unique_ptr<Connection> connect_sqlite(const std::string& path, bool create);
 std::unique_ptr<Connection> connect_postgresql(const std::string& url);
 bool is_postgresql_url(const std::string& location);
 

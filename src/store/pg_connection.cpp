@@ -24,7 +24,11 @@ std::string without_password(const std::string& url) {
 class PgConnection final : public Connection {
  public:
   explicit PgConnection(const std::string& url) : location_(without_password(url)) {
-    conn_ = PQconnectdb(url.c_str());
+    // A server that does not answer fails within 10 s unless the URL says otherwise
+    // (parameters expanded from the URL override the ones before it).
+    const char* keys[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {"10", url.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn_) != CONNECTION_OK) {
       std::string msg = PQerrorMessage(conn_);
       PQfinish(conn_);
@@ -39,6 +43,7 @@ class PgConnection final : public Connection {
   std::string location() const override { return location_; }
 
   Rows query(const std::string& sql, const Params& params, std::int64_t* changed) override {
+    reconnect_if_lost();
     std::string numbered;
     auto names = named_parameters(sql, &numbered);
     std::vector<std::optional<std::string>> texts(names.size());
@@ -66,7 +71,7 @@ class PgConnection final : public Connection {
     Guard g{res};
     auto status = PQresultStatus(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-      throw DatabaseError("PostgreSQL: " + std::string(PQresultErrorMessage(res)) + " in: " + sql.substr(0, 200));
+      throw DatabaseError("PostgreSQL: " + message(res) + " in: " + sql.substr(0, 200));
     Rows out;
     int ncol = PQnfields(res);
     for (int c = 0; c < ncol; ++c) out.columns.emplace_back(PQfname(res, c));
@@ -87,23 +92,54 @@ class PgConnection final : public Connection {
   }
 
   void script(const std::string& sql) override {
+    reconnect_if_lost();
     PGresult* res = PQexec(conn_, sql.c_str());
     Guard g{res};
     auto status = PQresultStatus(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-      throw DatabaseError("PostgreSQL: " + std::string(PQresultErrorMessage(res)));
+      throw DatabaseError("PostgreSQL: " + message(res));
   }
-  void begin() override { script("BEGIN"); }
-  void commit() override { script("COMMIT"); }
-  void rollback() override { script("ROLLBACK"); }
+  void begin() override {
+    script("BEGIN");
+    in_transaction_ = true;
+  }
+  void commit() override {
+    script("COMMIT");  // never on a new connection: in_transaction_ still holds here
+    in_transaction_ = false;
+  }
+  void rollback() override {
+    in_transaction_ = false;
+    if (PQstatus(conn_) == CONNECTION_OK) script("ROLLBACK");
+  }
 
  private:
+  // A server restart breaks the connection; outside a transaction nothing is lost by
+  // connecting again (inside one, the error reaches the caller and the work rolls back).
+  void reconnect_if_lost() {
+    if (in_transaction_ || PQstatus(conn_) == CONNECTION_OK) return;
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK)
+      throw DatabaseError("lost the connection to PostgreSQL " + location_ + " and could not connect again");
+    PGresult* res = PQexec(conn_, "SET client_min_messages = warning; SET extra_float_digits = 1");
+    PQclear(res);
+  }
+  // The primary message and SQLSTATE only: the DETAIL line can quote row values
+  // (patient ids), and error messages may end up in logs.
+  std::string message(PGresult* res) const {
+    const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    std::string out = primary ? primary : PQerrorMessage(conn_);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    if (state) out += std::string(" (SQLSTATE ") + state + ")";
+    return out;
+  }
   struct Guard {
     PGresult* r;
     ~Guard() { PQclear(r); }
   };
   std::string location_;
   PGconn* conn_ = nullptr;
+  bool in_transaction_ = false;
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The SQLite backend: one file, WAL journal, full sync, foreign keys on.
 #include <sqlite3.h>
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "store/connection.hpp"
@@ -11,8 +13,19 @@ namespace {
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(std::string path) : path_(std::move(path)) {
-    int rc = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  SqliteConnection(std::string path, bool create) : path_(std::move(path)) {
+    std::error_code ec;
+    const bool exists = path_ == ":memory:" || std::filesystem::exists(path_, ec);
+    if (!exists && !create)
+      throw DatabaseError("no database " + path_ + " (crmo import creates one; or give --db)");
+    if (!exists) {
+      auto parent = std::filesystem::path(path_).parent_path();
+      if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        throw DatabaseError("cannot create the SQLite database " + path_ + ": the folder " + parent.string() +
+                            " does not exist");
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
       sqlite3_close(db_);
@@ -20,7 +33,15 @@ class SqliteConnection final : public Connection {
       throw DatabaseError("cannot open SQLite database " + path_ + ": " + msg);
     }
     sqlite3_busy_timeout(db_, 10000);
-    script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    try {
+      // The first statement reads the file: a file that is not SQLite fails here.
+      script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    } catch (const DatabaseError& e) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw DatabaseError("cannot open " + path_ + " as an SQLite database (" + e.what() +
+                          "): --db wants a crmo database file or a postgresql:// URL");
+    }
   }
   ~SqliteConnection() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
@@ -111,8 +132,10 @@ class SqliteConnection final : public Connection {
 
 }  // namespace
 
-std::unique_ptr<Connection> connect_sqlite(const std::string& path) {
-  return std::make_unique<SqliteConnection>(path);
+std::unique_ptr<Connection> connect_sqlite(const std::string& path) { return connect_sqlite(path, true); }
+
+std::unique_ptr<Connection> connect_sqlite(const std::string& path, bool create) {
+  return std::make_unique<SqliteConnection>(path, create);
 }
 
 }  // namespace crmo::store

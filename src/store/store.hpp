@@ -4,6 +4,7 @@
 // The store does not validate: callers validate with the atlas and scheme first
 // (formats/exam_json, core/validation); the store keeps what it is given, exactly.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,11 +18,15 @@
 namespace crmo::store {
 
 // A second writer's edit, based on a revision that is no longer current.
+// `reader` is empty for the exam's own revision (clinical measures, main reading) and
+// names the reader for one reader's reading (each reading has its own revision).
 class ConflictError : public std::runtime_error {
  public:
   ConflictError(const std::string& exam_id, std::int64_t expected, std::int64_t current);
+  ConflictError(const std::string& exam_id, const std::string& reader, std::int64_t expected, std::int64_t current);
   std::string exam_id;
   std::int64_t expected, current;
+  std::string reader;
 };
 
 class NotFoundError : public std::runtime_error {
@@ -46,15 +51,61 @@ struct AuditRecord {
   std::int64_t id = 0;
   std::string at, actor, action, entity, entity_id;
   std::optional<std::string> before, after;  // JSON text
+  std::string reader;                        // the reading's reader, when a reading changed
 };
 
 struct User {
   std::string name, role, password_hash, created_at;
 };
 
+// One reader's grading of one exam. Several readers read the same exam apart; a
+// consensus reading reconciles some of them (`sources`). The exam's main reading is
+// the one exports and analyses use (Exam::reader of all_exams()).
+struct Reading {
+  std::string exam_id, reader;
+  std::string kind = "reading";           // "reading" or "consensus"
+  std::vector<SiteGrading> gradings;
+  std::vector<std::string> sources;       // consensus: the readers it reconciles
+  std::int64_t revision = 0;              // this reading's own revision
+  std::string updated_at, updated_by;
+  bool main = false;                      // the exam's main reading
+};
+
+// A reader's worklist entry. Blinded: nothing about other readers' readings.
+struct WorklistItem {
+  std::string exam_id, patient_id, date, timepoint;
+  bool read = false;                  // this reader has a reading of the exam
+  int graded_sites = 0;               // in this reader's reading
+  std::int64_t reading_revision = 0;  // 0 when the reader has no reading yet
+  std::vector<std::string> other_readers;  // empty when blinded
+};
+
+// What one reader sees of one exam.
+struct ReaderView {
+  Exam exam;                          // patient, clinical and this reader's gradings (exam.reader = reader)
+  std::int64_t exam_revision = 0;
+  std::int64_t reading_revision = 0;  // 0: no reading yet (save with expected revision 0)
+  std::vector<Reading> other_readings;   // empty when blinded
+  std::vector<ExamSummary> prior_exams;  // the patient's earlier exams; empty when blinded
+};
+
+// A login session: the token goes to the client once; the store keeps only its hash.
+struct Session {
+  std::string token, user, role;
+  std::int64_t expires_at = 0;  // seconds since 1970, UTC
+};
+
+// What an export carries beside the exam documents (docs/store.md): which reading is
+// an exam's main one and what a consensus reading reconciles.
+struct ImportExtras {
+  std::map<std::string, std::string> main_reader;  // exam id -> reader
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> consensus_sources;  // (exam, reader) -> readers
+};
+
 struct OpenOptions {
   int target_version = -1;            // -1: the latest schema (tests open older ones)
   bool backup_before_upgrade = true;  // SQLite: copy the file before migrating
+  bool create = true;                 // false: an SQLite file that does not exist is an error
 };
 
 class Store {
@@ -76,9 +127,14 @@ class Store {
   std::optional<ExamRecord> find_exam(const std::string& id);
   std::vector<Exam> all_exams();  // in import order
   std::vector<Patient> patients();
-  // All or nothing: throws InputError naming every exam id already stored (nothing
-  // written), else stores every exam in one transaction.
+  // All or nothing: throws InputError naming every problem (nothing written), else
+  // stores every exam in one transaction. Several entries with one exam id are that
+  // exam's readings by different readers (they must agree on patient, date, timepoint
+  // and clinical measures); a reading by a new reader of a stored exam is added to it;
+  // a reading already stored is an error. The first reading of a new exam is its main
+  // one unless `extras` says otherwise.
   void import_exams(const std::vector<Exam>& exams, const std::string& actor);
+  void import_exams(const std::vector<Exam>& exams, const std::string& actor, const ImportExtras& extras);
   // Edits of one exam. Each is one transaction that checks `expected_revision`
   // (ConflictError when another writer came first), writes an audit record and returns
   // the exam's new revision.
@@ -91,7 +147,50 @@ class Store {
   std::vector<AuditRecord> audit(const std::optional<std::string>& entity_id = std::nullopt,
                                  int limit = 1000);
 
-  // Accounts and sessions (crmo serve).
+  // Readings (issue 7): one per reader per exam, each with its own revision. A change
+  // to the main reading also bumps the exam's revision. Every change is audited.
+  std::optional<Reading> find_reading(const std::string& exam_id, const std::string& reader);
+  std::vector<Reading> readings(const std::string& exam_id);  // main first, then by reader
+  // Creates (expected_revision 0) or replaces a reader's whole reading.
+  std::int64_t save_reading(const std::string& exam_id, const std::string& reader,
+                            const std::vector<SiteGrading>& gradings, std::int64_t expected_revision,
+                            const std::string& actor);
+  // One site of a reader's reading; expected_revision 0 starts the reading.
+  std::int64_t put_reading_grading(const std::string& exam_id, const std::string& reader, const SiteGrading& grading,
+                                   std::int64_t expected_revision, const std::string& actor);
+  std::int64_t delete_reading_grading(const std::string& exam_id, const std::string& reader, const std::string& site,
+                                      std::int64_t expected_revision, const std::string& actor);
+  // A consensus reading by `reader` (e.g. "consensus") reconciling the readings of
+  // `sources` (stored readers of this exam, at least two).
+  std::int64_t save_consensus(const std::string& exam_id, const std::string& reader,
+                              const std::vector<SiteGrading>& gradings, const std::vector<std::string>& sources,
+                              std::int64_t expected_revision, const std::string& actor);
+  // Makes `reader`'s reading the exam's main one; checks and returns the exam revision.
+  std::int64_t set_main_reader(const std::string& exam_id, const std::string& reader,
+                               std::int64_t expected_exam_revision, const std::string& actor);
+  // Every reading of every exam as an exam (patient and clinical from the exam), exams
+  // in import order, each exam's main reading first: agreement analyses, export.
+  std::vector<Exam> all_readings();
+  // Blinded: a reader sees only their own reading, no other readers and no prior exams.
+  std::vector<WorklistItem> worklist(const std::string& reader, bool blinded);
+  std::optional<ReaderView> reader_view(const std::string& exam_id, const std::string& reader, bool blinded);
+
+  // Accounts and sessions (crmo serve), src/store/accounts.cpp. Passwords are kept as
+  // libsodium argon2id hashes; session tokens are random and kept hashed.
+  static bool valid_role(const std::string& role);  // admin, reader, researcher
+  // Throws std::invalid_argument for a bad name, role or password, std::runtime_error
+  // when the name is taken.
+  void create_user(const std::string& name, const std::string& role, const std::string& password);
+  void set_password(const std::string& name, const std::string& password);
+  // The user when the password is right; nullopt for an unknown name or a wrong password.
+  std::optional<User> authenticate(const std::string& name, const std::string& password);
+  Session start_session(const std::string& user, std::int64_t lifetime_seconds);
+  // The session's user (with role) while the token is valid and not expired.
+  std::optional<User> user_for_token(const std::string& token);
+  std::optional<User> user_for_token(const std::string& token, std::int64_t now);
+  void end_session(const std::string& token);
+
+  // Low level: the caller hashes.
   void add_user(const User& user);  // throws std::runtime_error when the name is taken
   std::optional<User> find_user(const std::string& name);
   std::vector<User> users();
@@ -107,14 +206,23 @@ class Store {
 
  private:
   void migrate(const OpenOptions& options);
-  Exam load_exam_locked(const std::vector<std::optional<std::string>>& row, const std::vector<std::string>& columns);
   std::int64_t bump_revision(const std::string& exam_id, std::int64_t expected, const std::string& actor,
                              const std::string& now);
   void insert_exam(const Exam& exam, std::int64_t position, const std::string& actor, const std::string& now);
   void insert_grading(const std::string& exam_id, const std::string& reader, const SiteGrading& g, std::int64_t position);
   void write_audit(const std::string& now, const std::string& actor, const std::string& action,
                    const std::string& entity, const std::string& entity_id,
-                   const std::optional<std::string>& before, const std::optional<std::string>& after);
+                   const std::optional<std::string>& before, const std::optional<std::string>& after,
+                   const std::string& reader = "");
+  std::vector<ExamSummary> summaries(const std::string& where, const Params& params);
+  // Readings (readings.cpp): starts or bumps a reader's reading (the exam's revision too
+  // when it is the main one) and returns its new revision. `kind` empty: any kind.
+  std::int64_t change_reading(const std::string& exam_id, const std::string& reader, const std::string& kind,
+                              std::int64_t expected, const std::string& actor, const std::string& now);
+  std::vector<SiteGrading> gradings_of(const std::string& exam_id, const std::string& reader);
+  std::int64_t change_site(const std::string& exam_id, const std::string& reader, const SiteGrading* grading,
+                           const std::string& site, const std::string& actor, const std::string& now);
+  void insert_reading(const Exam& reading, const std::string& kind, const std::string& actor, const std::string& now);
 
   std::unique_ptr<Connection> db_;
   std::recursive_mutex mutex_;
@@ -131,5 +239,10 @@ std::vector<Migration> migrations();
 std::string sql_for(Backend backend, const std::string& text);
 
 std::string utc_now_iso();
+std::int64_t unix_now();
+
+// Password hashing (libsodium crypto_pwhash_str, argon2id).
+std::string hash_password(const std::string& password);
+bool password_matches(const std::string& hash, const std::string& password);
 
 }  // namespace crmo::store

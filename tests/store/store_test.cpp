@@ -1,19 +1,11 @@
-// One suite, both backends: "sqlite" runs on a temporary file; "postgresql" on the
-// server named by CRMO_TEST_PG_URL (tests/store/postgresql_test.sh starts one).
-#include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <filesystem>
+// The store on both backends: schema, migrations, exams, edits, audit, conflicts.
+#include <barrier>
 #include <fstream>
-#include <random>
+#include <sstream>
 #include <thread>
 
-#include "core/exam.hpp"
-#include "formats/atlas_json.hpp"
-#include "formats/exam_source.hpp"
 #include "formats/input_error.hpp"
-#include "formats/scheme_json.hpp"
-#include "store/store.hpp"
+#include "store_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace crmo;
@@ -21,35 +13,7 @@ using namespace crmo::store;
 
 namespace {
 
-class StoreTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "postgresql") {
-      const char* url = std::getenv("CRMO_TEST_PG_URL");
-      if (!url || !*url) GTEST_SKIP() << "CRMO_TEST_PG_URL not set (ctest runs this through postgresql_test.sh)";
-      location_ = url;
-      auto c = connect(location_);
-      c->script("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-    } else {
-      std::random_device rd;
-      dir_ = fs::temp_directory_path() / ("crmo-store-test-" + std::to_string(rd()));
-      fs::create_directories(dir_);
-      location_ = (dir_ / "test.db").string();
-    }
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-  std::unique_ptr<Store> open(OpenOptions o = {}) { return Store::open(location_, o); }
-
-  static std::vector<Exam> examples() {
-    SchemeRegistry reg = SchemeRegistry::with_builtins();
-    return load_exams(fs::path(CRMO_SOURCE_DIR) / "examples/exams", default_atlas(), reg.get("rai-cromris"));
-  }
-
-  std::string location_;
-  fs::path dir_;
-};
+using crmo::store::test_support::StoreTest;
 
 TEST_P(StoreTest, CreatesTheLatestSchema) {
   auto s = open();
@@ -165,7 +129,10 @@ TEST_P(StoreTest, SecondWriterGetsAConflict) {
   } catch (const ConflictError& e) {
     EXPECT_EQ(e.expected, rev);
     EXPECT_EQ(e.current, rev + 1);
-    EXPECT_NE(std::string(e.what()).find("changed by someone else"), std::string::npos);
+    const std::string what = e.what();
+    EXPECT_NE(what.find("changed by someone else"), std::string::npos);
+    EXPECT_NE(what.find("based on revision " + std::to_string(rev)), std::string::npos) << what;
+    EXPECT_NE(what.find("stored one is revision " + std::to_string(rev + 1)), std::string::npos) << what;
   }
   auto rec = b->find_exam(exams[1].id);
   EXPECT_EQ(rec->exam.lesions.back().grade("extent"), 1);  // the first write stands
@@ -209,41 +176,154 @@ TEST_P(StoreTest, ConcurrentWritersNeverLoseAnAcknowledgedWrite) {
   EXPECT_EQ(rec->revision, 1 + 45);
 }
 
-TEST_P(StoreTest, UpgradesAnOlderSchema) {
-  {
-    auto s = open({.target_version = 1});
-    EXPECT_EQ(s->schema_version(), 1);
-    s->import_exams(examples(), "tester");
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Writers on their own connections, all holding the same revision, released at once:
+// exactly one wins, every other one gets a conflict naming both revisions.
+TEST_P(StoreTest, OfSimultaneousWritersExactlyOneWins) {
+  auto exams = examples();
+  open()->import_exams(exams, "tester");
+  constexpr int kWriters = 4;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int w = 0; w < kWriters; ++w) stores.push_back(open());
+  const auto rev = stores[0]->find_exam(exams[0].id)->revision;
+  for (int round = 0; round < 5; ++round) {
+    std::barrier start(kWriters);
+    std::atomic<int> won{0}, lost{0};
+    std::vector<std::thread> threads;
+    for (int w = 0; w < kWriters; ++w)
+      threads.emplace_back([&, w] {
+        auto g = grading("skull:M", 1, 1 + w % 3);
+        start.arrive_and_wait();
+        try {
+          EXPECT_EQ(stores[w]->put_grading(exams[0].id, g, rev + round, "w" + std::to_string(w)), rev + round + 1);
+          ++won;
+        } catch (const ConflictError& e) {
+          EXPECT_EQ(e.expected, rev + round);
+          EXPECT_EQ(e.current, rev + round + 1);
+          ++lost;
+        }
+      });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(won.load(), 1) << "round " << round;
+    EXPECT_EQ(lost.load(), kWriters - 1) << "round " << round;
   }
+  // The audit trail holds the winners' edits only, each with before and after.
+  auto trail = stores[0]->audit(exams[0].id);
+  int grades = 0;
+  for (const auto& a : trail) grades += a.action == "grade";
+  EXPECT_EQ(grades, 5);
+  EXPECT_EQ(stores[0]->find_exam(exams[0].id)->revision, rev + 5);
+}
+
+TEST(StoreLocation, BadDbStringsGiveAClearError) {
+  auto message = [](const std::string& location, bool create = true) {
+    try {
+      Store::open(location, {.create = create});
+    } catch (const DatabaseError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("").find("--db is empty"), std::string::npos);
+  EXPECT_NE(message("mysql://db.example.org/crmo").find("not supported"), std::string::npos);
+  EXPECT_NE(message(fs::temp_directory_path().string()).find("is a folder"), std::string::npos);
+  EXPECT_NE(message("/nonexistent-crmo-folder/x.db").find("does not exist"), std::string::npos);
+  EXPECT_NE(message("/nonexistent-crmo-folder/x.db", false).find("no database"), std::string::npos);
+  // A file that is not a database at all.
+  auto junk = fs::temp_directory_path() / ("crmo-not-a-db-" + std::to_string(::getpid()) + ".db");
+  std::ofstream(junk) << "{\"format\": \"crmo.exam/1\"} and more text that is not SQLite at all, long enough\n";
+  auto m = message(junk.string());
+  fs::remove(junk);
+  EXPECT_NE(m.find("as an SQLite database"), std::string::npos) << m;
+  // A malformed or unreachable PostgreSQL URL; the password never shows.
+  m = message("postgresql://ann:s3cret@127.0.0.1:1/crmo");
+  EXPECT_NE(m.find("cannot connect to PostgreSQL"), std::string::npos) << m;
+  EXPECT_EQ(m.find("s3cret"), std::string::npos) << m;
+  m = message("postgresql://ann:s3cret@127.0.0.1:notaport/crmo");
+  EXPECT_NE(m.find("cannot connect to PostgreSQL"), std::string::npos) << m;
+  EXPECT_EQ(m.find("s3cret"), std::string::npos) << m;
+}
+
+TEST_P(StoreTest, UpgradesAnOlderSchemaDatabase) {
+  // A real schema-1 database, written from a fixed snapshot of that schema and its data.
+  connect(location_)->script(sql_for(sqlite() ? Backend::SQLite : Backend::PostgreSQL,
+                                     read_file(fs::path(CRMO_SOURCE_DIR) / "tests/store/fixtures/schema1.sql")));
   auto s = open();
   EXPECT_EQ(s->schema_version(), Store::latest_schema_version());
-  EXPECT_EQ(s->all_exams().size(), 3u);
-  if (GetParam() == "sqlite") {
+  ASSERT_GE(Store::latest_schema_version(), 3);
+  auto rec = s->find_exam("P017-1");
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->revision, 3);
+  EXPECT_EQ(rec->updated_by, "ann");
+  EXPECT_EQ(rec->exam.reader, "R1");
+  EXPECT_EQ(rec->exam.patient.birth_date->iso(), "2010-05-02");
+  EXPECT_EQ(rec->exam.clinical.crp, 8.5);
+  EXPECT_EQ(rec->exam.clinical.fever, false);
+  EXPECT_EQ(rec->exam.clinical.normal_blood_count, true);
+  EXPECT_EQ(rec->exam.clinical.symptomatic_sites, std::vector<std::string>{"tibia.distal_metaphysis:L"});
+  ASSERT_EQ(rec->exam.lesions.size(), 2u);
+  EXPECT_EQ(rec->exam.lesions[0].grade("soft_tissue"), 1);
+  EXPECT_EQ(rec->exam.lesions[0].physis, "transphyseal");
+  EXPECT_EQ(rec->exam.lesions[0].si_ratio, 0.8125);
+  EXPECT_EQ(rec->exam.lesions[1].max_diameter_mm, 12.5);
+  // Schema 3 gave the old reading its own revision and the exam's dates.
+  auto reading = s->find_reading("P017-1", "R1");
+  ASSERT_TRUE(reading);
+  EXPECT_TRUE(reading->main);
+  EXPECT_EQ(reading->kind, "reading");
+  EXPECT_EQ(reading->revision, 1);
+  EXPECT_EQ(reading->updated_by, "ann");
+  EXPECT_EQ(reading->updated_at, "2025-01-11T10:00:00.000Z");
+  EXPECT_EQ(s->audit("P017-1").size(), 2u);
+  // The upgraded database works: edits, readings, accounts.
+  EXPECT_EQ(s->put_grading("P017-1", grading("skull:M", 1, 1), 3, "bob"), 4);
+  EXPECT_EQ(s->save_reading("P017-1", "R2", {grading("skull:M", 2, 1)}, 0, "r2"), 1);
+  s->create_user("ann", "admin", "correct horse");
+  EXPECT_TRUE(s->authenticate("ann", "correct horse"));
+
+  if (sqlite()) {  // the file as it was, kept beside it
     ASSERT_FALSE(s->backup_path().empty());
     ASSERT_TRUE(fs::exists(s->backup_path()));
-    auto old = Store::open(s->backup_path(), {.target_version = 1});
-    EXPECT_EQ(old->schema_version(), 1);
-    EXPECT_EQ(old->all_exams().size(), 3u);
+    auto old = connect(s->backup_path());
+    EXPECT_EQ(old->query("SELECT MAX(version) FROM crmo_schema").rows.at(0).at(0), "1");
+    EXPECT_EQ(old->query("SELECT revision FROM exams").rows.at(0).at(0), "3");
   }
   auto again = open();  // already current: no new backup
   EXPECT_TRUE(again->backup_path().empty());
+  EXPECT_EQ(again->find_exam("P017-1")->revision, 4);
 }
 
-TEST_P(StoreTest, UsersAndSessions) {
-  auto s = open();
-  s->add_user({"ann", "admin", "$argon2id$fake", ""});
-  EXPECT_THROW(s->add_user({"ann", "reader", "x", ""}), std::runtime_error);
-  EXPECT_THROW(s->add_user({"bob", "superuser", "x", ""}), DatabaseError);  // CHECK constraint
-  EXPECT_EQ(s->find_user("ann")->role, "admin");
-  EXPECT_FALSE(s->find_user("nobody"));
-  s->add_session("h1", "ann", 2000);
-  EXPECT_EQ(s->session_user("h1", 1999)->name, "ann");
-  EXPECT_FALSE(s->session_user("h1", 2000));  // expired
-  EXPECT_FALSE(s->session_user("h2", 1000));
-  s->delete_session("h1");
-  EXPECT_FALSE(s->session_user("h1", 1000));
-  EXPECT_EQ(s->setting("k", "first"), "first");
-  EXPECT_EQ(s->setting("k", "second"), "first");
+TEST_P(StoreTest, MigratesStepByStep) {
+  for (int v = 1; v <= Store::latest_schema_version(); ++v) {
+    auto s = open({.target_version = v, .backup_before_upgrade = false});
+    EXPECT_EQ(s->schema_version(), v);
+  }
+  auto m = migrations();
+  ASSERT_EQ(static_cast<int>(m.size()), Store::latest_schema_version());
+  for (std::size_t i = 0; i < m.size(); ++i) EXPECT_EQ(m[i].version, static_cast<int>(i) + 1) << m[i].name;
+}
+
+TEST_P(StoreTest, RefusesANewerSchemaAndForeignDatabases) {
+  open()->connection().query("INSERT INTO crmo_schema (version, name, applied_at) VALUES (99, 'future', 'x')");
+  try {
+    open();
+    FAIL() << "expected a DatabaseError";
+  } catch (const DatabaseError& e) {
+    EXPECT_NE(std::string(e.what()).find("newer than this crmo"), std::string::npos) << e.what();
+  }
+  connect(location_)->script("DROP TABLE crmo_schema");
+  try {
+    open();
+    FAIL() << "expected a DatabaseError";
+  } catch (const DatabaseError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a crmo database"), std::string::npos) << e.what();
+  }
 }
 
 TEST_P(StoreTest, NamedParametersServeBothBackends) {
@@ -253,7 +333,6 @@ TEST_P(StoreTest, NamedParametersServeBothBackends) {
   EXPECT_EQ(numbered, "SELECT ':x', a::text FROM t WHERE b = $1 AND c = $2 OR d = $1 -- :z");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
-                         [](const auto& info) { return info.param; });
+CRMO_STORE_BACKENDS(StoreTest);
 
 }  // namespace
