@@ -9,6 +9,7 @@ import { renderDashboard } from "./dashboard.js";
 import { renderPatient, renderCompare } from "./patient.js";
 import { shortcutList } from "./shortcuts.js";
 import { CalibrationView, renderCalibrationList } from "./calibration.js";
+import { renderAgreement } from "./agreement.js";
 
 const ctx = { atlas: null, scheme: null, role: null, name: null, conflict: showConflict };
 let current = null; // the view taking keys (the exam view)
@@ -78,6 +79,8 @@ async function route() {
       main.appendChild(shortcutList());
     } else if (parts[0] === "calibrate") {
       await renderCalibrationList(main);
+    } else if (parts[0] === "agreement") {
+      await renderAgreement(main);
     } else if (parts[0] === "cohort") {
       await renderDashboard(main);
     } else if (parts[0] === "patient" && parts[1]) {

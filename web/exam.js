@@ -24,6 +24,7 @@ export class ExamView {
     this.id = id;
     const data = await api.exam(id);
     this.accept(data.exam, data.revision, data.score);
+    this.updated = data.updated_by ? `last changed by ${data.updated_by}${data.updated_at ? " at " + data.updated_at : ""}` : "";
     this.build();
     await this.skeleton.draw();
     this.order = this.siteOrder();
@@ -60,7 +61,8 @@ export class ExamView {
         h("div", { class: "exam-meta" },
           h("a", { href: "#/patient/" + encodeURIComponent(p.id), text: "patient " + p.id }),
           ` · ${e.date || ""} · ${e.timepoint || "no timepoint"} · reader ${e.reader || "–"}`,
-          h("span", { class: "revision" }, " · revision ", h("span", { id: "exam-revision", text: String(this.revision) }))),
+          h("span", { class: "revision" }, " · revision ", h("span", { id: "exam-revision", text: String(this.revision) })),
+          this.updated ? h("span", { class: "updated", text: " · " + this.updated }) : null),
         this.readOnly ? h("p", { class: "readonly-note", id: "readonly-banner", text: "Read only (researcher): gradings and clinical values cannot be changed." }) : null),
       h("div", { class: "exam-grid" },
         h("section", { class: "drawing-col" },
@@ -73,6 +75,7 @@ export class ExamView {
                          onkeydown: (ev) => this.finderKey(ev) }),
             h("datalist", { id: "site-list" })),
           h("div", { id: "skeleton", class: "skeleton-box" }),
+          h("p", { class: "muted caption", text: "Front view: the patient's right is on your left." }),
           h("div", { class: "legend", id: "score-legend" })),
         h("section", { class: "panel-col" },
           h("div", { id: "grading-panel", class: "panel" }),
@@ -219,7 +222,8 @@ export class ExamView {
 
   writeFailed(err) {
     if (err.status === 409)
-      this.ctx.conflict(`Someone else changed exam ${this.id} since you opened it (your revision was ${this.revision}). ` +
+      this.ctx.conflict(`Someone else changed exam ${this.id} since you opened it (you had revision ${this.revision}` +
+                        (err.body && err.body.revision !== undefined ? `, it is now at ${err.body.revision}). ` : "). ") +
                         "Your last change was not saved. Reload the exam to see theirs, then grade again.", () => this.reload());
   }
 

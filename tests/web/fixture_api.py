@@ -141,6 +141,17 @@ class H(http.server.BaseHTTPRequestHandler):
                     doc["lesions"].append(b)
             e["doc"], e["revision"] = doc, e["revision"] + 1
             return self.reply(200, {"revision": e["revision"], "score": score(doc)})
+        if p == "/api/agreement":  # the shape of formats/readers_json.cpp, made-up numbers
+            k = lambda v: {"kappa": v, "conf_int": [v - 0.2, v + 0.1], "observed": 0.9, "expected": 0.5, "n": 248, "categories": 2}
+            return self.reply(200, {"readers": ["R1", "R2"], "grade_item": "signal", "grade_categories": 3, "exams_in_input": 2,
+                                    "exams": 2, "exam_ids": ["P017-1", "P033-1"], "exams_left_out": [],
+                                    "categories": [{"category": "tibia", "items": 20, "abnormal_items": 2, "free_marginal_abnormal": k(0.8), "free_marginal_grade": k(0.7)},
+                                                   {"category": "all sites", "items": 248, "abnormal_items": 9, "free_marginal_abnormal": k(0.9), "free_marginal_grade": {"kappa": None, "note": "one grade only"}}],
+                                    "fleiss": {"abnormal": k(0.6), "grade": k(0.5)},
+                                    "cohen": [{"reader_a": "R1", "reader_b": "R2", "cohen_abnormal": k(0.6), "cohen_grade_unweighted": k(0.5), "cohen_grade_linear": k(0.55), "cohen_grade_quadratic": k(0.6)}],
+                                    "icc": {"measure": "rai_total", "n": 2, "raters": 2, "forms": [{"type": "ICC2", "icc": 0.8, "f": 9.1, "df1": 1, "df2": 1, "p_value": 0.2, "conf_int": [0.1, 0.99]}]},
+                                    "bland_altman": [{"reader_a": "R1", "reader_b": "R2", "measure": "rai_total", "n": 3, "bias": 1.0, "sd": 1.5, "lower": -1.94, "upper": 3.94, "means": [12, 18.5, 5], "differences": [0, 3, 0]}],
+                                    "totals": [], "notes": ["made-up fixture numbers"]})
         if p == "/api/cohort/report":
             return self.reply(200, "<html><body><h1>Cohort (fixture)</h1><table><tr><td>1</td></tr></table></body></html>", "text/html")
         return self.reply(404, {"error": "not in the fixture: " + p})
