@@ -21,9 +21,10 @@ bool same_patient(const Patient& a, const Patient& b) {
   return a.id == b.id && a.sex == b.sex && a.birth_date == b.birth_date && a.age_years == b.age_years;
 }
 
-// What the readings of one exam share: everything but the reader and the gradings.
+// What the readings of one exam share: the patient, date and timepoint (clinical
+// measures may differ between readers' documents: each reading keeps its own).
 bool same_exam_facts(const Exam& a, const Exam& b) {
-  return same_patient(a.patient, b.patient) && a.date == b.date && a.timepoint == b.timepoint && a.clinical == b.clinical;
+  return same_patient(a.patient, b.patient) && a.date == b.date && a.timepoint == b.timepoint;
 }
 
 std::string place(const Exam& e) { return "exam " + e.id + (e.reader.empty() ? "" : " (reader " + e.reader + ")"); }
@@ -56,8 +57,8 @@ void Store::import_exams(const std::vector<Exam>& exams, const std::string& acto
           problems.push_back({place(*e), "this exam has two readings by this reader: each reader reads an exam once"});
         else if (e != &first && !same_exam_facts(first, *e))
           problems.push_back({place(*e), "differs from the reading by '" + first.reader +
-                                             "' in patient, date, timepoint or clinical measures: the readings of "
-                                             "one exam must agree on them"});
+                                             "' in patient, date or timepoint: the readings of one exam must agree "
+                                             "on them"});
       }
       auto [p, fresh] = patients.emplace(first.patient.id, first.patient);
       if (!fresh && !same_patient(p->second, first.patient))
@@ -66,8 +67,8 @@ void Store::import_exams(const std::vector<Exam>& exams, const std::string& acto
       auto stored = exams_from(*db_, id, nullptr);
       if (!stored.empty()) {
         if (!same_exam_facts(stored[0], first))
-          problems.push_back({place(first), "is stored with a different patient, date, timepoint or clinical "
-                                            "measures: a new reading of a stored exam must agree with it"});
+          problems.push_back({place(first), "is stored with a different patient, date or timepoint: a new reading "
+                                            "of a stored exam must agree with it"});
         for (const Exam* e : group)
           if (!db_->query("SELECT 1 FROM readings WHERE exam_id = :id AND reader = :reader",
                           {{"id", id}, {"reader", e->reader}})
@@ -109,10 +110,12 @@ void Store::import_exams(const std::vector<Exam>& exams, const std::string& acto
     for (const auto& id : order) {
       const auto& group = by_id[id];
       const Exam* main = group.front();
-      if (auto m = extras.main_reader.find(id); m != extras.main_reader.end())
-        for (const Exam* e : group)
-          if (e->reader == m->second) main = e;
-      bool is_new = db_->query("SELECT 1 FROM exams WHERE id = :id", {{"id", id}}).empty();
+      auto named = extras.main_reader.find(id);
+      for (const Exam* e : group)
+        if (named != extras.main_reader.end() ? e->reader == named->second : e->reader == "consensus") main = e;
+      auto stored = exams_from(*db_, id, nullptr);
+      const bool is_new = stored.empty();
+      const ClinicalMeasures& exam_clinical = is_new ? main->clinical : stored[0].clinical;
       if (is_new) {
         db_->query(
             "INSERT INTO patients (id, sex, birth_date, age_years) VALUES (:id, :sex, :birth_date, :age_years) "
@@ -131,6 +134,9 @@ void Store::import_exams(const std::vector<Exam>& exams, const std::string& acto
         auto sources = extras.consensus_sources.find({id, e->reader});
         bool consensus = sources != extras.consensus_sources.end() || e->reader == "consensus";
         insert_reading(*e, consensus ? "consensus" : "reading", actor, now);
+        if (!(e->clinical == exam_clinical))
+          db_->query("UPDATE readings SET clinical_json = :c WHERE exam_id = :id AND reader = :reader",
+                     {{"c", clinical_json(e->clinical)}, {"id", id}, {"reader", e->reader}});
         if (sources != extras.consensus_sources.end())
           for (std::size_t i = 0; i < sources->second.size(); ++i)
             db_->query(

@@ -28,7 +28,8 @@ void check_sites_unique(const std::vector<SiteGrading>& gradings) {
 // Readings matching `where` (on r. and e.), main reading first, then by reader.
 std::vector<Reading> load_readings(Connection& db, const std::string& where, const Params& p) {
   auto r = db.query(
-      "SELECT r.exam_id, r.reader, r.kind, r.revision, r.updated_at, r.updated_by, e.reader AS main_reader "
+      "SELECT r.exam_id, r.reader, r.kind, r.revision, r.updated_at, r.updated_by, r.clinical_json, "
+      "e.reader AS main_reader "
       "FROM readings r JOIN exams e ON e.id = r.exam_id WHERE " + where +
           " ORDER BY e.position, CASE WHEN r.reader = e.reader THEN 0 ELSE 1 END, r.reader",
       p);
@@ -44,6 +45,7 @@ std::vector<Reading> load_readings(Connection& db, const std::string& where, con
     x.updated_at = c.text(row, "updated_at");
     x.updated_by = c.text(row, "updated_by");
     x.main = x.reader == c.text(row, "main_reader");
+    if (auto cj = c.at(row, "clinical_json")) x.clinical = clinical_from_json(*cj);
     at[{x.exam_id, x.reader}] = out.size();
     out.push_back(std::move(x));
   }
@@ -310,6 +312,7 @@ std::vector<Exam> Store::all_readings() {
       Exam x = e;
       x.reader = r->reader;
       x.lesions = r->gradings;
+      if (r->clinical) x.clinical = *r->clinical;
       out.push_back(std::move(x));
     }
   }
@@ -346,7 +349,8 @@ std::vector<WorklistItem> Store::worklist(const std::string& reader, bool blinde
   return out;
 }
 
-std::optional<ReaderView> Store::reader_view(const std::string& exam_id, const std::string& reader, bool blinded) {
+std::optional<ReaderView> Store::reader_view(const std::string& exam_id, const std::string& reader, bool blinded,
+                                             bool show_clinical) {
   auto l = lock();
   std::vector<ExamMeta> meta;
   auto exams = exams_from(*db_, exam_id, &meta);
@@ -360,10 +364,12 @@ std::optional<ReaderView> Store::reader_view(const std::string& exam_id, const s
     if (r.reader == reader) {
       v.reading_revision = r.revision;
       v.exam.lesions = std::move(r.gradings);
+      if (r.clinical) v.exam.clinical = *r.clinical;
     } else if (!blinded) {
       v.other_readings.push_back(std::move(r));
     }
   }
+  if (blinded && !show_clinical) v.exam.clinical = ClinicalMeasures{};
   if (!blinded)
     v.prior_exams = summaries(" WHERE e.patient_id = :patient AND e.exam_date < :date",
                               {{"patient", v.exam.patient.id}, {"date", v.exam.date.iso()}});

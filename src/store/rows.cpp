@@ -113,6 +113,30 @@ std::string clinical_json(const ClinicalMeasures& c) {
   return doc.contains("clinical") ? doc["clinical"].dump() : "{}";
 }
 
+ClinicalMeasures clinical_from_json(const std::string& text) {
+  const json j = json::parse(text);
+  ClinicalMeasures m;
+  auto num = [&](const char* k, std::optional<double>& v) {
+    if (j.contains(k)) v = j.at(k).get<double>();
+  };
+  auto flag = [&](const char* k, std::optional<bool>& v) {
+    if (j.contains(k)) v = j.at(k).get<bool>();
+  };
+  num("pga", m.pga);
+  num("pain", m.pain);
+  num("patient_global", m.patient_global);
+  num("chaq", m.chaq);
+  num("esr", m.esr);
+  num("crp", m.crp);
+  num("clinical_severity", m.clinical_severity);
+  flag("fever", m.fever);
+  flag("normal_blood_count", m.normal_blood_count);
+  flag("marginal_sclerosis", m.marginal_sclerosis);
+  if (j.contains("biopsy")) m.biopsy = j.at("biopsy").get<std::string>();
+  if (j.contains("symptomatic_sites")) m.symptomatic_sites = j.at("symptomatic_sites").get<std::vector<std::string>>();
+  return m;
+}
+
 std::int64_t first_integer(const Rows& r, std::int64_t otherwise) {
   if (r.empty() || r.rows[0].empty() || !r.rows[0][0]) return otherwise;
   return std::stoll(*r.rows[0][0]);

@@ -38,6 +38,8 @@ extern const char* const kInsertGrading;
 std::string grading_json(const SiteGrading& g);
 std::string gradings_json(const std::vector<SiteGrading>& gs);
 std::string clinical_json(const ClinicalMeasures& c);
+// Back from clinical_json (text this store wrote).
+ClinicalMeasures clinical_from_json(const std::string& text);
 
 struct ExamMeta {
   std::int64_t revision = 0;

@@ -66,6 +66,7 @@ struct Reading {
   std::string kind = "reading";           // "reading" or "consensus"
   std::vector<SiteGrading> gradings;
   std::vector<std::string> sources;       // consensus: the readers it reconciles
+  std::optional<ClinicalMeasures> clinical;  // the reading's own, where it differs from the exam's
   std::int64_t revision = 0;              // this reading's own revision
   std::string updated_at, updated_by;
   bool main = false;                      // the exam's main reading
@@ -129,10 +130,11 @@ class Store {
   std::vector<Patient> patients();
   // All or nothing: throws InputError naming every problem (nothing written), else
   // stores every exam in one transaction. Several entries with one exam id are that
-  // exam's readings by different readers (they must agree on patient, date, timepoint
-  // and clinical measures); a reading by a new reader of a stored exam is added to it;
-  // a reading already stored is an error. The first reading of a new exam is its main
-  // one unless `extras` says otherwise.
+  // exam's readings by different readers (they must agree on patient, date and
+  // timepoint; clinical measures that differ from the main reading's are kept with the
+  // reading); a reading by a new reader of a stored exam is added to it; a reading
+  // already stored is an error. A new exam's main reading is the one `extras` names,
+  // else the "consensus" reading, else the first.
   void import_exams(const std::vector<Exam>& exams, const std::string& actor);
   void import_exams(const std::vector<Exam>& exams, const std::string& actor, const ImportExtras& extras);
   // Edits of one exam. Each is one transaction that checks `expected_revision`
@@ -168,12 +170,15 @@ class Store {
   // Makes `reader`'s reading the exam's main one; checks and returns the exam revision.
   std::int64_t set_main_reader(const std::string& exam_id, const std::string& reader,
                                std::int64_t expected_exam_revision, const std::string& actor);
-  // Every reading of every exam as an exam (patient and clinical from the exam), exams
-  // in import order, each exam's main reading first: agreement analyses, export.
+  // Every reading of every exam as an exam (patient from the exam; clinical measures the
+  // reading's own where it has them, else the exam's), exams in import order, each
+  // exam's main reading first: agreement analyses, export.
   std::vector<Exam> all_readings();
-  // Blinded: a reader sees only their own reading, no other readers and no prior exams.
+  // Blinded: a reader sees only their own reading, no other readers and no prior exams,
+  // and (unless `show_clinical`) no clinical measures, as in docs/readers.md.
   std::vector<WorklistItem> worklist(const std::string& reader, bool blinded);
-  std::optional<ReaderView> reader_view(const std::string& exam_id, const std::string& reader, bool blinded);
+  std::optional<ReaderView> reader_view(const std::string& exam_id, const std::string& reader, bool blinded,
+                                        bool show_clinical = false);
 
   // Accounts and sessions (crmo serve), src/store/accounts.cpp. Passwords are kept as
   // libsodium argon2id hashes; session tokens are random and kept hashed.

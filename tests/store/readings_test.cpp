@@ -113,8 +113,9 @@ TEST_P(ReadingsTest, BlindedReadersSeeOnlyTheirOwnReading) {
   EXPECT_EQ(blind->reading_revision, 0);
   EXPECT_TRUE(blind->other_readings.empty());
   EXPECT_TRUE(blind->prior_exams.empty());
-  EXPECT_EQ(blind->exam.clinical, exams[3].clinical);
+  EXPECT_EQ(blind->exam.clinical, ClinicalMeasures{});  // readers score images alone by default
   EXPECT_EQ(blind->exam.patient.id, exams[3].patient.id);
+  EXPECT_EQ(s->reader_view(later, "R3", true, true)->exam.clinical, exams[3].clinical);
 
   auto own = s->reader_view(later, "R2", true);
   ASSERT_EQ(own->exam.lesions.size(), 1u);
@@ -209,7 +210,7 @@ TEST_P(ReadingsTest, ImportsSeveralReadingsAllOrNothing) {
   // measures, two readings by one reader: each named, nothing written.
   Exam bad = exams[2];
   bad.reader = "R5";
-  bad.clinical.pga = 1;
+  bad.timepoint = "6m";
   Exam twice = exams[2];
   try {
     s->import_exams({exams[2], bad, twice, r3}, "tester");
@@ -229,8 +230,18 @@ TEST_P(ReadingsTest, ImportsSeveralReadingsAllOrNothing) {
   ImportExtras extras;
   extras.main_reader[exams[2].id] = "consensus";
   extras.consensus_sources[{exams[2].id, "consensus"}] = {exams[2].reader, "R6"};
+  c.clinical.pga = 0.5;  // readers' documents may differ in clinical measures: each keeps its own
   s->import_exams({exams[2], r6, c}, "tester", extras);
   EXPECT_EQ(s->find_exam(exams[2].id)->exam.reader, "consensus");
+  EXPECT_EQ(s->find_exam(exams[2].id)->exam.clinical.pga, 0.5);
+  auto r6_back = s->find_reading(exams[2].id, "R6");
+  ASSERT_TRUE(r6_back->clinical);
+  EXPECT_EQ(*r6_back->clinical, exams[2].clinical);
+  for (const auto& e : s->all_readings()) {
+    if (e.id == exams[2].id) {
+      EXPECT_EQ(e.clinical.pga, e.reader == "consensus" ? 0.5 : *exams[2].clinical.pga) << e.reader;
+    }
+  }
   EXPECT_EQ(s->find_reading(exams[2].id, "consensus")->sources, (std::vector<std::string>{exams[2].reader, "R6"}));
 }
 

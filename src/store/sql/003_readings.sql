@@ -5,6 +5,9 @@ ALTER TABLE readings ADD COLUMN kind TEXT NOT NULL DEFAULT 'reading' CHECK (kind
 ALTER TABLE readings ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE readings ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE readings ADD COLUMN updated_by TEXT NOT NULL DEFAULT '';
+-- A reading's own clinical measures (JSON, as in the exam document) where they differ
+-- from the exam's (readers' documents may disagree; consensus reconciles them).
+ALTER TABLE readings ADD COLUMN clinical_json TEXT;
 -- The readings of schema 1 and 2 were each exam's main reading: they take the exam's dates.
 UPDATE readings SET
   updated_at = (SELECT e.updated_at FROM exams e WHERE e.id = readings.exam_id),
