@@ -11,7 +11,12 @@ SIZES=${SIZES:-"54 1000 10000 100000 1000000"}
 BCA_SIZES=${BCA_SIZES:-"54 10000"}
 R_MAX_ROWS=${R_MAX_ROWS:-1000000}
 echo "building bench_stats in $BUILD ..." >&2
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRMO_BUILD_BENCH=ON -DCRMO_BUILD_TESTS=OFF > /dev/null
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRMO_BUILD_BENCH=ON -DCRMO_BUILD_TESTS=OFF > /dev/null
+elif ! grep -q '^CRMO_BUILD_BENCH:BOOL=ON' "$BUILD/CMakeCache.txt"; then
+  cmake -S . -B "$BUILD" -DCRMO_BUILD_BENCH=ON > /dev/null  # an existing build folder keeps its other options
+fi
+grep -q '^CMAKE_BUILD_TYPE:STRING=Release' "$BUILD/CMakeCache.txt" || echo "note: $BUILD is not a Release build" >&2
 cmake --build "$BUILD" --target bench_stats -j2 > /dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

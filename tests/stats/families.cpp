@@ -56,11 +56,12 @@ std::vector<std::vector<double>> as_rows(const std::vector<double>& x, std::size
 double ci_lo(const TestResult& r) { return r.conf_int ? r.conf_int->lower : nan; }
 double ci_hi(const TestResult& r) { return r.conf_int ? r.conf_int->upper : nan; }
 
-std::vector<double> compute(const Case& c) {
+std::vector<double> compute(const Case& c, bool& exact_not_r) {
   const auto& f = c.family;
   const auto e = words(c.extra);
   if (f == "spearman" || f == "spearman_default") {
     auto r = spearman(c.x, c.y, {alt(c.alternative), f == "spearman"});
+    exact_not_r = f == "spearman_default" && r.exact && r.n > 9;
     return {*r.estimate, *r.statistic, r.p_value};
   }
   if (f == "spearman_ci") {
@@ -145,7 +146,7 @@ std::vector<double> compute(const Case& c) {
 Outcome run_crmo(const Case& c) {
   Outcome out;
   try {
-    out.values = compute(c);
+    out.values = compute(c, out.exact_not_r);
   } catch (const StatsError& e) {
     out.error = true;
     out.message = e.what();

@@ -13,6 +13,9 @@ struct Case {
 
 struct Outcome {
   bool error = false;
+  // crmo's default is exact where R approximates (Spearman, n > 9 without ties): not
+  // comparable with R; checked against enumeration in test_spearman_exact.cpp instead.
+  bool exact_not_r = false;
   std::string message;
   std::vector<double> values;
 };

@@ -50,7 +50,7 @@ std::string check(const Case& c, const nlohmann::json& g) {
 
 TEST(RGolden, EveryCaseAgreesWithR) {
   const auto golden = load();
-  std::size_t checked = 0;
+  std::size_t checked = 0, default_checked = 0;
   for (const auto& g : golden["cases"]) {
     Case c;
     c.family = g["family"];
@@ -60,18 +60,24 @@ TEST(RGolden, EveryCaseAgreesWithR) {
     c.y = numbers(g["y"]);
     const std::string problem = check(c, g);
     EXPECT_EQ(problem, "") << c.family << " case " << checked << ", R call: " << g["call"].get<std::string>();
-    // crmo's default Spearman is R's wherever R is exact or uses t (n <= 9, ties, n > 13)
+    // crmo's default Spearman is R's wherever R is exact (n <= 9) or uses t (ties,
+    // n > 1290), and wherever crmo does not count an exact tail
     if (c.family == "spearman" && !g.contains("error")) {
-      Pairs p = complete_pairs(c.x, c.y);
-      if (p.x.size() <= 9 || p.x.size() > 13 || has_ties(p.x) || has_ties(p.y)) {
-        Case d = c;
-        d.family = "spearman_default";
+      Case d = c;
+      d.family = "spearman_default";
+      if (!run_crmo(d).exact_not_r) {
         EXPECT_EQ(check(d, g), "") << "default Spearman, case " << checked;
+        ++default_checked;
+      }
+      Pairs p = complete_pairs(c.x, c.y);
+      if (p.x.size() <= 9 || p.x.size() > 1290 || has_ties(p.x) || has_ties(p.y)) {
+        EXPECT_FALSE(run_crmo(d).exact_not_r) << "case " << checked;
       }
     }
     ++checked;
   }
   EXPECT_GE(checked, 100u);
+  EXPECT_GE(default_checked, 15u);
 }
 
 }  // namespace

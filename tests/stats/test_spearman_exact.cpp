@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/stats/spearman.hpp"
+#include "core/stats/spearman_tail.hpp"
 
 namespace crmo::stats {
 namespace {
@@ -111,6 +112,77 @@ TEST(SpearmanExact, DefaultUsesExactUpToTheLimitThenRsChoice) {
     const auto r = spearman(x, y);
     EXPECT_EQ(r.exact, n <= spearman_exact_max_n) << n;
   }
+}
+
+
+// The tail counter (any n) against the full distribution (n <= 13, itself checked
+// against brute force above): every lower tail it agrees to count.
+TEST(SpearmanTail, CountsMatchTheFullDistribution) {
+  for (int n = 2; n <= spearman_exact_max_n; ++n) {
+    const auto& counts = spearman_exact_counts(n);
+    std::uint64_t below = 0;
+    std::size_t counted = 0;
+    for (std::size_t s = 0; s < counts.size(); ++s) {
+      below += counts[s];
+      const auto c = spearman_tail_count(n, static_cast<long long>(s), 2'000'000);
+      if (!c) break;  // over budget: so is every larger s
+      EXPECT_EQ(*c, below) << "n = " << n << ", S <= " << s;
+      ++counted;
+    }
+    EXPECT_GT(counted, n <= 9 ? counts.size() - 1 : 20u) << n;
+  }
+}
+
+TEST(SpearmanTail, PValuesMatchTheFullDistributionOnBothSides) {
+  for (int n : {10, 13}) {
+    const double smax = (n * n * n - n) / 3.0;
+    for (double s : {0.0, 2.0, 10.0, 30.0, smax - 30, smax - 10, smax}) {
+      for (bool lower : {true, false}) {
+        const auto p = spearman_exact_tail_p(n, s, lower, 50'000'000);
+        ASSERT_TRUE(p.has_value()) << n << " " << s << " " << lower;
+        const double want = spearman_exact_p(s, n, lower);
+        EXPECT_NEAR(*p, want, 1e-10 * want + 1e-15)
+            << n << " " << s << " " << lower;
+      }
+    }
+  }
+  EXPECT_FALSE(spearman_exact_tail_p(13, 364, true, 10'000).has_value());  // the middle: too costly
+}
+
+TEST(SpearmanTail, LargeNCountedByHand) {
+  // S <= 2: the identity and the n - 1 swaps of neighbours; S <= 4 adds C(n - 2, 2).
+  for (long long n : {14, 20, 54, 100}) {
+    EXPECT_EQ(spearman_tail_count(static_cast<int>(n), 2, 100'000'000), static_cast<std::uint64_t>(n)) << n;
+    EXPECT_EQ(spearman_tail_count(static_cast<int>(n), 4, 100'000'000),
+              static_cast<std::uint64_t>(n + (n - 2) * (n - 3) / 2)) << n;
+  }
+  // hopeless counts are refused at once (at least C(1290 - k, k) permutations, k <= 500)
+  EXPECT_FALSE(spearman_tail_count(1290, 1000).has_value());
+  EXPECT_FALSE(spearman_tail_count(54, 40).has_value());
+}
+
+TEST(SpearmanTail, DefaultIsExactInTheFarTailBeyondTheLimit) {
+  // n = 20, y = x with one pair of neighbours swapped: S = 2, P[S <= 2] = 20 / 20!.
+  std::vector<double> x(20), y(20);
+  for (int i = 0; i < 20; ++i) x[static_cast<std::size_t>(i)] = y[static_cast<std::size_t>(i)] = i;
+  std::swap(y[7], y[8]);
+  const double share = 20 / std::tgamma(21.0);
+  const auto r = spearman(x, y);
+  EXPECT_TRUE(r.exact);
+  EXPECT_NE(r.method.find("exact permutation"), std::string::npos);
+  EXPECT_NEAR(r.p_value, 2 * share, 1e-12 * share);
+  const auto g = spearman(x, y, {Alternative::greater});
+  EXPECT_NEAR(g.p_value, share, 1e-12 * share);
+  const auto l = spearman(x, y, {Alternative::less});
+  EXPECT_NEAR(l.p_value, 1 - 1 / std::tgamma(21.0), 1e-12);  // P[S >= 2] = 1 - P[S = 0]
+  const auto rc = spearman(x, y, {Alternative::two_sided, true});
+  EXPECT_FALSE(rc.exact);
+  EXPECT_NE(rc.method.find("AS 89"), std::string::npos);
+  ASSERT_FALSE(rc.warnings.empty());
+  EXPECT_NE(rc.warnings[0].find("exact permutation p-value"), std::string::npos);
+  // reversed: the upper tail, by symmetry the same p
+  std::vector<double> yr(y.rbegin(), y.rend());
+  EXPECT_NEAR(spearman(x, yr).p_value, 2 * share, 1e-12 * share);
 }
 
 }  // namespace

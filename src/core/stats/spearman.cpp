@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <map>
 #include <mutex>
 
@@ -11,6 +13,7 @@
 #include "core/stats/correlation_ci.hpp"
 #include "core/stats/distributions.hpp"
 #include "core/stats/ranks.hpp"
+#include "core/stats/spearman_tail.hpp"
 
 namespace crmo::stats {
 namespace {
@@ -154,6 +157,10 @@ TestResult spearman_ranked(const Ranked& rx, const Ranked& ry, const SpearmanOpt
   auto prho_tail = [&](bool lower) {
     return spearman_prho(static_cast<int>(n), std::nearbyint(q) + 2.0 * lower, lower);
   };
+  auto counted_tail = [&](bool lower) {  // NaN when the tail is too large to count
+    const auto p = spearman_exact_tail_p(static_cast<int>(n), std::nearbyint(q), lower);
+    return p ? *p : std::numeric_limits<double>::quiet_NaN();
+  };
   auto t_tail = [&](bool lower) {
     const double den = (dn * (dn * dn - 1)) / 6;
     const double rr = 1 - q / den;
@@ -175,19 +182,40 @@ TestResult spearman_ranked(const Ranked& rx, const Ranked& ry, const SpearmanOpt
     res.method = base + ": exact (R's enumeration, no ties, n <= 9)";
     res.p_value = two_sided_or(prho_tail);
   } else if (n <= 1290) {
-    res.exact = false;
-    res.method = base + ": AS 89 Edgeworth series approximation (R's choice for 10 <= n <= 1290 without ties)";
-    res.p_value = two_sided_or(prho_tail);
+    const double as89 = two_sided_or(prho_tail);
+    // The exact value where it is cheap: the whole distribution up to the limit, beyond
+    // it the tail by enumeration when that tail is small (where AS 89 fails).
+    std::optional<double> exact;
     if (n <= static_cast<std::size_t>(spearman_exact_max_n)) {
-      const double exact = two_sided_or(exact_tail);
-      if (std::fabs(res.p_value - exact) > 1e-3 * exact)
+      exact = two_sided_or(exact_tail);
+    } else {
+      // (no gate on AS 89's value: it is off by orders of magnitude either way there)
+      const double p = two_sided_or(counted_tail);
+      if (!std::isnan(p)) exact = p;
+    }
+    const bool differs = exact && std::fabs(as89 - *exact) > 1e-3 * *exact;
+    if (options.r_compatible || !exact) {
+      res.exact = false;
+      res.method = base + ": AS 89 Edgeworth series approximation (R's choice for 10 <= n <= 1290 without ties" +
+                   (options.r_compatible ? ", --r-compatible)" : "; the exact tail is too large to count)");
+      res.p_value = as89;
+      if (differs)
         res.warnings.push_back(fmt::format(
             "R's AS 89 Edgeworth approximation gives p = {} here, the exact permutation p-value is {}",
-            fmt_p(res.p_value), fmt_p(exact)));
-    } else if (res.p_value == 0) {
-      res.warnings.push_back(fmt::format(
-          "R's AS 89 Edgeworth approximation gives p = 0 here, which is wrong: the exact p-value is at least {}/{}!",
-          options.alternative == Alternative::two_sided ? 2 : 1, n));
+            fmt_p(as89), fmt_p(*exact)));
+      else if (!exact && as89 == 0)
+        res.warnings.push_back(fmt::format(
+            "R's AS 89 Edgeworth approximation gives p = 0 here, which is wrong: the exact p-value is at least {}/{}!",
+            options.alternative == Alternative::two_sided ? 2 : 1, n));
+    } else {
+      res.exact = true;
+      res.method = base + ": exact permutation p-value (no ties; n > " + std::to_string(spearman_exact_max_n) +
+                   ", the tail is small enough to count every permutation in it)";
+      res.p_value = *exact;
+      if (differs)
+        res.warnings.push_back(fmt::format(
+            "note: R's cor.test gives p = {} here (AS 89 Edgeworth approximation, --r-compatible); the exact value is {}",
+            fmt_p(as89), fmt_p(*exact)));
     }
   } else {
     res.exact = false;

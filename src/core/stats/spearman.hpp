@@ -4,10 +4,12 @@
 //
 // Default: without ties and n <= spearman_exact_max_n, the p-value comes from the exact
 // null distribution of S = sum d^2 (all n! permutations, counted by a dynamic program);
-// otherwise R's choice (AS 89 Edgeworth for n <= 1290 without ties, t approximation
-// with ties or n > 1290).  With r_compatible, R's choice everywhere: exact enumeration
-// for n <= 9, AS 89 for 10 <= n <= 1290 without ties, t otherwise; a warning names the
-// cases where that value is known to be wrong.
+// for larger n without ties (up to 1290) from the exact tail when it is small enough to
+// enumerate (spearman_tail.hpp: the far tail, where AS 89 fails), else R's AS 89
+// Edgeworth approximation; with ties or n > 1290 R's t approximation.  With
+// r_compatible, R's choice everywhere: exact enumeration for n <= 9, AS 89 for
+// 10 <= n <= 1290 without ties, t otherwise; a warning gives the exact value wherever
+// it is known and differs, or says when R's p = 0 is wrong.
 #include <cstdint>
 #include <vector>
 

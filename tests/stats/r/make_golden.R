@@ -86,6 +86,14 @@ for (n in c(20, 54)) {
   add("boot_ci", x, y, "", paste(num(b$t[, 1]), collapse = " "))
 }
 
+# --- added later, at the end so the cases above keep their random draws -----------------
+for (k in c(2, 4)) {  # weak agreement: ICC p-values well above 1e-12
+  s <- rnorm(25, 10, 1); m <- sapply(1:k, function(j) s + rnorm(25, 0, 2.5))
+  add("icc", as.vector(t(m)), NULL, "", as.character(k))
+}
+x <- 1:20 + 0; y <- x; y[8:9] <- y[9:8]; add("spearman", x, y)         # n = 20 far tail: R's AS 89
+add("spearman", x, rev(y), "less")
+
 json_num <- function(v) { s <- num(v); s[s == "NA"] <- "null"; s[s == "Inf"] <- "\"Inf\""; s[s == "-Inf"] <- "\"-Inf\""; s }
 json_str <- function(s) paste0('"', gsub('"', '\\\\"', gsub("\\\\", "\\\\\\\\", s)), '"')
 out <- character(0)
