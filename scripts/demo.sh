@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# The main job on the bundled example data: set up, build, score the example exams.
+# The main job: set up, build, run the seed study's analysis on the demo cohort
+# (examples/demo-cohort: 54 synthetic patients, follow-ups, a second reader) and write
+# its report; prints where to open it.
 source "$(dirname "$0")/lib.sh"
 install_packages "$CRMO_ROOT/scripts/debian-packages.txt"
 build_crmo -DCRMO_BUILD_TESTS=OFF
 CRMO="$CRMO_BUILD/src/cli/crmo"
-"$CRMO" validate "$CRMO_ROOT/examples/exams"
-"$CRMO" score "$CRMO_ROOT/examples/exams"
+OUT="$CRMO_BUILD/demo-report"
+# The previous run's report (crmo never overwrites a report folder).
+if [ -e "$OUT" ]; then
+  [ -f "$OUT/report.html" ] || { echo "crmo: $OUT exists and is not a crmo report; move it away" >&2; exit 1; }
+  rm -rf "$OUT"
+fi
+"$CRMO" cohort "$CRMO_ROOT/examples/demo-cohort" --out "$OUT" --pdf
+echo
+echo "Report of the demo cohort: open file://$OUT/report.html"
+echo "  (also $OUT/report.pdf; tables in $OUT/tables/)"

@@ -9,7 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "core/analysis/cohort.hpp"
-#include "formats/exam_source.hpp"
+#include "formats/readings_source.hpp"
 #include "report/cohort_json.hpp"
 #include "report/cohort_report.hpp"
 
@@ -27,7 +27,7 @@ std::string pval(const std::optional<double>& p) {
   return fmt::format("{:.4f}", *p);
 }
 
-void print_summary(const analysis::Analysis& a) {
+void print_summary(const analysis::Analysis& a, const std::vector<report::CohortSection>& sections) {
   const auto& d = a.description;
   std::cout << fmt::format("crmo cohort: {} ({}), scheme {} {}, parameters {}\n", a.selection_text,
                            fmt::format("{} of {} exams", d.exams, d.exams_in_input), a.scheme, a.scheme_version,
@@ -97,6 +97,10 @@ void print_summary(const analysis::Analysis& a) {
     std::cout << fmt::format("  over time, {} first vs second exam: n {}, medians {} -> {}, V {} p {}\n", p.parameter,
                              p.n, num(p.median_first, "{:g}"), num(p.median_second, "{:g}"), num(p.v, "{:g}"),
                              pval(p.p_value));
+  for (const auto& sec : sections) {
+    std::cout << "\n" << sec.title << "\n";
+    for (const auto& line : sec.text) std::cout << "  " << line << "\n";
+  }
   std::cout << "\nnotes:\n";
   for (const auto& n : a.notes) std::cout << "  - " << n << "\n";
 }
@@ -105,20 +109,22 @@ void print_summary(const analysis::Analysis& a) {
 
 void register_cohort(CLI::App& app, Action& action) {
   struct Opts {
-    std::string path, outcome = "clinical_severity", timepoint, out;
+    std::string path, outcome = "clinical_severity", timepoint, out, reader;
     SchemeChoice choice;
     bool all_exams = false, json = false, pdf = false, r_compatible = false;
   };
   auto o = std::make_shared<Opts>();
   auto* sub = app.add_subcommand("cohort", "The cohort analysis of the seed study: distribution, imaging vs clinic, groups; reports");
-  sub->add_option("PATH", o->path, "Cohort folder (exams.csv + lesions.csv) or a folder of exam documents")->required();
+  sub->add_option("PATH", o->path, "Cohort folder (exams.csv + lesions.csv; several readers: docs/readers.md) or a folder of exam documents")->required();
   sub->add_option("--outcome", o->outcome, "Main clinical outcome (clinical_severity and pga are always analysed)")
       ->check(CLI::IsMember(analysis::outcome_names()));
   add_scheme_options(sub, o->choice);
   auto* tp = sub->add_option("--timepoint", o->timepoint, "Analyse the exams at this timepoint (first per patient)");
   auto* all = sub->add_flag("--all-exams", o->all_exams, "Analyse every exam (default: each patient's first exam by date)");
   tp->excludes(all);
-  sub->add_flag("--json", o->json, "Print the stable JSON of docs/cohort-json.md");
+  sub->add_option("--reader", o->reader,
+                  "Use this reader's readings (default: the consensus reading, else the reader sorting first)");
+  sub->add_flag("--json", o->json, "Print the stable JSON of docs/analysis.md");
   sub->add_option("--out", o->out, "Write the report folder: report.html, tables/*.csv, skeleton.svg/.png, cohort.json");
   sub->add_flag("--pdf", o->pdf, "With --out: also report.pdf");
   sub->add_flag("--r-compatible", o->r_compatible, "Spearman p-values exactly as R's cor.test computes them");
@@ -126,10 +132,11 @@ void register_cohort(CLI::App& app, Action& action) {
     action = [o] {
       if (o->pdf && o->out.empty()) throw InputError("--pdf", "needs --out DIR (the PDF is written into the report folder)");
       Domain d = load_domain(o->choice);
-      auto exams = load_exams(o->path, d.atlas, d.scheme);
+      auto exams = load_readings(o->path, d.atlas, d.scheme);
       analysis::Options opt;
       opt.outcome = o->outcome;
       opt.r_compatible = o->r_compatible;
+      opt.reader = o->reader;
       if (o->all_exams) opt.selection = analysis::ExamSelection::AllExams;
       if (!o->timepoint.empty()) {
         opt.selection = analysis::ExamSelection::Timepoint;
@@ -141,14 +148,15 @@ void register_cohort(CLI::App& app, Action& action) {
       } catch (const std::invalid_argument& e) {
         throw InputError(o->path, e.what());
       }
+      auto sections = report::cohort_sections(report::SectionInput{exams, a, d.atlas, d.scheme, d.parameter_scheme});
       if (!o->out.empty()) {
         report::ReportOptions ro;
         ro.pdf = o->pdf;
         ro.source = o->path;
-        report::write_cohort_report(a, d.atlas, o->out, ro);
+        report::write_cohort_report(a, sections, d.atlas, o->out, ro);
       }
-      if (o->json) print_json(report::cohort_to_json(a));
-      else print_summary(a);
+      if (o->json) print_json(report::cohort_to_json(a, sections));
+      else print_summary(a, sections);
       if (!o->out.empty())
         std::cerr << fmt::format("crmo: report written; open {}/report.html{}\n", o->out,
                                  o->pdf ? fmt::format(" (and {}/report.pdf)", o->out) : "");

@@ -30,7 +30,7 @@ json shares(const std::vector<analysis::ShareRow>& rows, const char* key) {
 
 }  // namespace
 
-json cohort_to_json(const analysis::Analysis& a) {
+json cohort_to_json(const analysis::Analysis& a, const std::vector<CohortSection>& sections) {
   json j;
   j["format"] = "crmo.cohort/1";
   j["scheme"] = a.scheme;
@@ -38,11 +38,14 @@ json cohort_to_json(const analysis::Analysis& a) {
   j["parameter_scheme"] = a.parameter_scheme;
   j["selection"] = a.selection_text;
   j["outcome"] = a.options.outcome;
+  j["reader"] = a.options.reader.empty() ? json(nullptr) : json(a.options.reader);
   const auto& d = a.description;
   j["description"] = json{
       {"patients", d.patients},
       {"exams", d.exams},
       {"exams_in_input", d.exams_in_input},
+      {"readings_in_input", d.readings_in_input},
+      {"readers", d.readers},
       {"lesions", d.lesions},
       {"sites_involved", d.sites_involved},
       {"age", summary(d.age)},
@@ -109,6 +112,7 @@ json cohort_to_json(const analysis::Analysis& a) {
     ot.push_back(std::move(pj));
   }
   j["over_time"] = ot;
+  for (const auto& s : sections) j[s.id] = s.json;
   j["notes"] = a.notes;
   return j;
 }

@@ -189,7 +189,8 @@ std::vector<SiteShade> patient_shades(const Analysis& a, double* legend_max) {
   return shades;
 }
 
-std::string cohort_html(const Analysis& a, const Atlas& atlas, const ReportOptions& options) {
+std::string cohort_html(const Analysis& a, const std::vector<CohortSection>& sections, const Atlas& atlas,
+                        const ReportOptions& options) {
   const auto& d = a.description;
   const auto& dist = a.distribution;
   std::string h;
@@ -318,13 +319,31 @@ std::string cohort_html(const Analysis& a, const Atlas& atlas, const ReportOptio
                       opt_num(p.v, "{:g}"), pv(p.p_value)});
     h += "</table>\n";
   }
-  h += "</section>\n</main>\n<footer>Made by crmo (statistics checked against R 4.x; see docs/analysis.md). Tables: "
-       "tables/*.csv beside this file; every key of cohort.json is documented in docs/cohort-json.md.</footer>\n"
+  h += "</section>\n";
+
+  // Extra sections (follow-up, agreement, ...): cohort_section.hpp.
+  for (const auto& sec : sections) {
+    h += fmt::format("<section id=\"{}\" class=\"extra\"><h2>{}</h2>\n", xml_escape(sec.id), xml_escape(sec.title));
+    h += sec.html;
+    if (!sec.figures.empty()) {
+      h += "<div class=\"grid\">\n";
+      for (const auto& f : sec.figures) {
+        SvgCanvas c(f.size.x, f.size.y);
+        f.draw(c);
+        h += "<figure>" + c.svg("role=\"img\" class=\"figure\" aria-label=\"" + xml_escape(f.caption) + "\"") +
+             (f.caption.empty() ? "" : "<figcaption>" + xml_escape(f.caption) + "</figcaption>") + "</figure>\n";
+      }
+      h += "</div>\n";
+    }
+    h += "</section>\n";
+  }
+  h += "</main>\n<footer>Made by crmo (statistics checked against R 4.x; see docs/analysis.md). Tables: "
+       "tables/*.csv beside this file; every key of cohort.json is documented in docs/analysis.md.</footer>\n"
        "</body>\n</html>\n";
   return h;
 }
 
-std::map<std::string, std::string> cohort_csv_tables(const Analysis& a) {
+std::map<std::string, std::string> cohort_csv_tables(const Analysis& a, const std::vector<CohortSection>& sections) {
   std::map<std::string, std::string> t;
   auto table = [](const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
     std::string s = csv::format_row(header);
@@ -429,6 +448,11 @@ std::map<std::string, std::string> cohort_csv_tables(const Analysis& a) {
     }
     t["exams.csv"] = table(header, r);
   }
+  for (const auto& sec : sections)
+    for (const auto& [name, text] : sec.csv) {
+      if (t.count(name)) throw std::logic_error("report section " + sec.id + ": table " + name + " exists already");
+      t[name] = text;
+    }
   return t;
 }
 
@@ -531,7 +555,8 @@ class PdfWriter {
 
 }  // namespace
 
-void write_cohort_pdf(const Analysis& a, const Atlas& atlas, const ReportOptions& options, const fs::path& file) {
+void write_cohort_pdf(const Analysis& a, const std::vector<CohortSection>& sections, const Atlas& atlas,
+                      const ReportOptions& options, const fs::path& file) {
   PdfWriter pdf(file);
   const auto& d = a.description;
   const auto& dist = a.distribution;
@@ -632,13 +657,24 @@ void write_cohort_pdf(const Analysis& a, const Atlas& atlas, const ReportOptions
     pdf.text(fmt::format("Over time, {}: n {}, median {} -> {}, V {}, p {}", p.parameter, p.n, opt_num(p.median_first, "{:g}"),
                          opt_num(p.median_second, "{:g}"), opt_num(p.v, "{:g}"), pv(p.p_value)),
              9);
+  for (const auto& sec : sections) {
+    pdf.new_page();
+    pdf.text(sec.title, 14, true, "#33425b");
+    for (const auto& line : sec.text) pdf.text(line, 9);
+    for (const auto& f : sec.figures) {
+      pdf.gap(6);
+      pdf.block(f.size, [&](Canvas& c) { f.draw(c); });
+      if (!f.caption.empty()) pdf.text(f.caption, 8.5, false, "#555555");
+    }
+  }
   pdf.finish();
 }
 
-void write_cohort_report(const Analysis& a, const Atlas& atlas, const fs::path& dir, const ReportOptions& options) {
-  const std::string html = cohort_html(a, atlas, options);
-  const auto tables = cohort_csv_tables(a);
-  const std::string json = cohort_to_json(a).dump(2) + "\n";
+void write_cohort_report(const Analysis& a, const std::vector<CohortSection>& sections, const Atlas& atlas,
+                         const fs::path& dir, const ReportOptions& options) {
+  const std::string html = cohort_html(a, sections, atlas, options);
+  const auto tables = cohort_csv_tables(a, sections);
+  const std::string json = cohort_to_json(a, sections).dump(2) + "\n";
   double legend_max = 100;
   auto shades = patient_shades(a, &legend_max);
   const std::string skeleton = skeleton_svg(atlas, shades, heat_style(legend_max));
@@ -649,7 +685,7 @@ void write_cohort_report(const Analysis& a, const Atlas& atlas, const fs::path& 
     write_skeleton_png(atlas, shades, heat_style(legend_max), tmp / "skeleton.png");
     fs::create_directories(tmp / "tables");
     for (const auto& [name, text] : tables) write_file_atomically(tmp / "tables" / name, text);
-    if (options.pdf) write_cohort_pdf(a, atlas, options, tmp / "report.pdf");
+    if (options.pdf) write_cohort_pdf(a, sections, atlas, options, tmp / "report.pdf");
   });
 }
 

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/followup/followup.hpp"
 #include "core/scoring.hpp"
 #include "core/stats/p_adjust.hpp"
 #include "core/stats/quantile.hpp"
@@ -98,36 +99,31 @@ std::optional<double> outcome_value(const Exam& exam, const std::string& outcome
   throw std::invalid_argument("unknown outcome '" + outcome + "'");
 }
 
-std::vector<std::size_t> select_exams(const std::vector<Exam>& exams, const Options& options) {
-  std::vector<std::size_t> order(exams.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const Exam& x = exams[a];
-    const Exam& y = exams[b];
-    if (x.patient.id != y.patient.id) return x.patient.id < y.patient.id;
-    if (x.date != y.date) return x.date < y.date;
-    return x.id < y.id;
+std::vector<const Exam*> select_exams(const std::vector<Exam>& exams, const Options& options) {
+  std::vector<const Exam*> order = followup::one_reading_per_exam(exams, options.reader);
+  std::sort(order.begin(), order.end(), [](const Exam* x, const Exam* y) {
+    if (x->patient.id != y->patient.id) return x->patient.id < y->patient.id;
+    if (x->date != y->date) return x->date < y->date;
+    return x->id < y->id;
   });
-  std::vector<std::size_t> kept;
+  std::vector<const Exam*> kept;
   kept.reserve(order.size());
   const std::string* last_patient = nullptr;
-  for (std::size_t i : order) {
-    const Exam& e = exams[i];
-    bool new_patient = !last_patient || *last_patient != e.patient.id;
+  for (const Exam* e : order) {
+    bool new_patient = !last_patient || *last_patient != e->patient.id;
     switch (options.selection) {
       case ExamSelection::AllExams:
-        kept.push_back(i);
+        kept.push_back(e);
         break;
       case ExamSelection::FirstPerPatient:
-        if (new_patient) kept.push_back(i);
+        if (new_patient) kept.push_back(e);
         break;
       case ExamSelection::Timepoint:
-        if (e.timepoint == options.timepoint &&
-            (kept.empty() || exams[kept.back()].patient.id != e.patient.id))
-          kept.push_back(i);
+        if (e->timepoint == options.timepoint && (kept.empty() || kept.back()->patient.id != e->patient.id))
+          kept.push_back(e);
         break;
     }
-    last_patient = &e.patient.id;
+    last_patient = &e->patient.id;
   }
   return kept;
 }
@@ -150,9 +146,10 @@ Analysis analyse(const std::vector<Exam>& exams, const Atlas& atlas, const Schem
     case ExamSelection::AllExams: a.selection_text = "all exams (a patient with follow-ups counts once per exam in correlations)"; break;
   }
 
-  std::vector<std::size_t> selected = select_exams(exams, options);
+  std::vector<const Exam*> selected = select_exams(exams, options);
   if (selected.empty()) {
     if (exams.empty()) throw std::invalid_argument("the cohort has no exams");
+    if (!options.reader.empty()) throw std::invalid_argument("no exam was read by reader '" + options.reader + "'");
     throw std::invalid_argument(options.selection == ExamSelection::Timepoint
                                     ? "no exam has timepoint '" + options.timepoint + "'"
                                     : "no exam selected");
@@ -190,7 +187,16 @@ Analysis analyse(const std::vector<Exam>& exams, const Atlas& atlas, const Schem
   std::size_t symmetric_stamp = 0, silent_stamp = 0;
 
   Description& d = a.description;
-  d.exams_in_input = exams.size();
+  d.readings_in_input = exams.size();
+  {
+    std::set<std::string> ids, readers;
+    for (const auto& e : exams) {
+      ids.insert(e.id);
+      if (!e.reader.empty()) readers.insert(e.reader);
+    }
+    d.exams_in_input = ids.size();
+    d.readers.assign(readers.begin(), readers.end());
+  }
   d.exams = selected.size();
   std::vector<double> ages, lesions_per_exam;
   std::size_t patient_no = 0;
@@ -200,8 +206,8 @@ Analysis analyse(const std::vector<Exam>& exams, const Atlas& atlas, const Schem
 
   const std::string& inv = scheme.involvement_item;
   a.rows.reserve(selected.size());
-  for (std::size_t idx : selected) {
-    const Exam& e = exams[idx];
+  for (const Exam* ep : selected) {
+    const Exam& e = *ep;
     if (!last_patient || *last_patient != e.patient.id) {
       ++patient_no;
       last_patient = &e.patient.id;
@@ -465,11 +471,11 @@ Analysis analyse(const std::vector<Exam>& exams, const Atlas& atlas, const Schem
   {
     Options all = options;
     all.selection = ExamSelection::AllExams;
-    std::vector<std::size_t> every = select_exams(exams, all);
-    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    std::vector<const Exam*> every = select_exams(exams, all);
+    std::vector<std::pair<const Exam*, const Exam*>> pairs;
     for (std::size_t i = 0; i + 1 < every.size(); ++i) {
-      if (exams[every[i]].patient.id != exams[every[i + 1]].patient.id) continue;
-      if (i > 0 && exams[every[i - 1]].patient.id == exams[every[i]].patient.id) continue;
+      if (every[i]->patient.id != every[i + 1]->patient.id) continue;
+      if (i > 0 && every[i - 1]->patient.id == every[i]->patient.id) continue;
       pairs.emplace_back(every[i], every[i + 1]);
     }
     if (!pairs.empty()) {
@@ -478,8 +484,8 @@ Analysis analyse(const std::vector<Exam>& exams, const Atlas& atlas, const Schem
         pc.parameter = pname;
         std::vector<double> first, second;
         for (auto [i, j] : pairs) {
-          auto si = score_exam(exams[i], atlas, scheme, parameter_scheme.parameters).parameter(pname);
-          auto sj = score_exam(exams[j], atlas, scheme, parameter_scheme.parameters).parameter(pname);
+          auto si = score_exam(*i, atlas, scheme, parameter_scheme.parameters).parameter(pname);
+          auto sj = score_exam(*j, atlas, scheme, parameter_scheme.parameters).parameter(pname);
           if (!si || !sj) continue;
           first.push_back(*si);
           second.push_back(*sj);
@@ -519,6 +525,12 @@ Analysis analyse(const std::vector<Exam>& exams, const Atlas& atlas, const Schem
     a.notes.push_back(fmt::format(
         "Spearman p: exact permutation distribution without ties for n <= {}, R's cor.test choice beyond",
         stats::spearman_exact_max_n));
+  if (d.readings_in_input > d.exams_in_input)
+    a.notes.push_back(fmt::format(
+        "{} readings of {} exams by {} readers: the analysis uses one reading per exam ({})", d.readings_in_input,
+        d.exams_in_input, d.readers.size(),
+        options.reader.empty() ? std::string("the consensus reading where there is one, else the reader sorting first")
+                               : "reader " + options.reader));
   if (options.selection == ExamSelection::AllExams)
     a.notes.push_back("all exams analysed: repeated exams of a patient are not independent observations");
   return a;

@@ -31,6 +31,10 @@ struct Options {
   std::string timepoint;                        // with ExamSelection::Timepoint
   std::string outcome = "clinical_severity";    // the main outcome (plots, terminal)
   bool r_compatible = false;                    // Spearman p exactly as R computes it
+  // Several readers may have read an exam (same exam id): the analysis uses one reading
+  // per exam, this reader's when given, else "consensus", else the reader sorting first
+  // (followup::one_reading_per_exam).
+  std::string reader;
 };
 
 // Per-exam values the analysis works on (one row of patients.csv).
@@ -55,6 +59,8 @@ struct Summary {  // of one numeric variable
 
 struct Description {
   std::size_t patients = 0, exams = 0, exams_in_input = 0;
+  std::size_t readings_in_input = 0;          // exam rows/documents, all readers
+  std::vector<std::string> readers;           // every reader named in the input, sorted
   std::size_t lesions = 0;          // distinct lesions (lesion_count summed)
   std::size_t sites_involved = 0;   // involved sites summed
   std::optional<Summary> age;       // age at exam, of the exams with a known age
@@ -167,7 +173,7 @@ Analysis analyse(const std::vector<Exam>& exams, const Atlas& atlas, const Schem
 std::optional<double> outcome_value(const Exam& exam, const std::string& outcome,
                                     bool* composite = nullptr);
 
-// Which exams the selection keeps, as indices into `exams`, ordered by patient then date.
-std::vector<std::size_t> select_exams(const std::vector<Exam>& exams, const Options& options);
+// Which exams the selection keeps (one reading each), ordered by patient then date.
+std::vector<const Exam*> select_exams(const std::vector<Exam>& exams, const Options& options);
 
 }  // namespace crmo::analysis

@@ -1,9 +1,9 @@
 #pragma once
 // A realistic synthetic CNO/CRMO cohort, drawn from published prevalences (every
 // parameter and its source: docs/synth.md). Seeded and platform independent: the same
-// parameters and seed give the same cohort everywhere (64-bit Mersenne Twister, whose
-// output the C++ standard fixes, and crmo's own transforms of it, not <random>'s
-// distributions, whose output is implementation-defined).
+// parameters and seed give the same cohort everywhere (rng.hpp). Baseline exams,
+// follow-up exams and second readings draw from separate streams of the seed, so adding
+// follow-ups or a second reader leaves the baseline cohort unchanged.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,8 +32,8 @@ struct Parameters {
   int max_lesions = 27;
   // Where a lesion falls.
   std::vector<BoneWeight> bone_weights = {
-      {"tibia", 0.17},   {"femur", 0.15},    {"fibula", 0.05},   {"foot", 0.08},      {"patella", 0.005},
-      {"pelvis_bone", 0.06}, {"sacrum", 0.025}, {"clavicle", 0.055}, {"spine", 0.05}, {"ribs", 0.02},
+      {"tibia", 0.145},  {"femur", 0.12},    {"fibula", 0.05},   {"foot", 0.08},      {"patella", 0.005},
+      {"pelvis_bone", 0.044}, {"sacrum", 0.018}, {"clavicle", 0.04}, {"spine", 0.038}, {"ribs", 0.02},
       {"sternum", 0.015}, {"scapula", 0.015}, {"mandible", 0.015}, {"skull", 0.003}, {"humerus", 0.045},
       {"radius", 0.03},  {"ulna", 0.03},     {"hand", 0.02}};
   double mirror_share = 0.27;   // a lesion on a paired unit has its mirror image too
@@ -60,14 +60,43 @@ struct Parameters {
   long first_day = 16071, last_day = 19722;
 };
 
+// A second WB-MRI about six months after the first, under treatment.
+struct FollowupParameters {
+  double share = 0;                        // of patients with a follow-up exam (0: none)
+  std::string timepoint = "6m";
+  int interval_min_days = 150, interval_max_days = 230;
+  // Fate of each baseline lesion (the rest stay stable).
+  double resolve = 0.35, improve = 0.30, worsen = 0.08;
+  double new_lesions_mean = 0.6;           // Poisson mean of new lesions per patient
+  // Relative fall of pga, pain, patient global, CHAQ and ESR: a patient's clinical
+  // response mixes their imaging response (weight) with a random one.
+  double clinical_response_mean = 0.40, clinical_response_sd = 0.40, clinical_imaging_weight = 0.5;
+  double symptomatic = 0.30;               // share of follow-up lesions clinically symptomatic
+};
+
+// A second reader's independent reading of some exams.
+struct ReaderParameters {
+  double share = 0;                        // of exams read again (0: none)
+  std::string reader = "R2";
+  double miss = 0.06;                      // an involved site read as normal
+  double extra = 0.10;                     // chance per exam of one involved site the first reader did not grade
+  double signal_differs = 0.12, extent_differs = 0.18, feature_differs = 0.08;  // per site, per item
+  double physis_differs = 0.15;
+};
+
 struct Request {
   int patients = 54;
   std::uint64_t seed = 1;
   Parameters parameters;
+  FollowupParameters followup;
+  ReaderParameters second_reader;
 };
 
-// One baseline exam per patient, valid against the default atlas and scheme.
-// Throws std::invalid_argument when a bone named in bone_weights is not in the atlas.
+// Per patient: the baseline exam (reader R1), then a follow-up (R1) when drawn; after
+// all first readings, second readings (same exam id, reader R2) in the same order.
+// Every exam is valid against the default atlas and scheme. Throws
+// std::invalid_argument when a bone named in bone_weights is not in the atlas or a share
+// is outside 0..1.
 std::vector<Exam> generate(const Request& request, const Atlas& atlas);
 
 }  // namespace crmo::synth
