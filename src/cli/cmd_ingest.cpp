@@ -11,8 +11,12 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/imaging_cli.hpp"
+#include "formats/exam_json.hpp"
+#include "formats/file_io.hpp"
 #include "formats/input_error.hpp"
 #include "imaging/ingest.hpp"
+
+namespace fs = std::filesystem;
 
 namespace crmo::cli {
 
@@ -43,29 +47,58 @@ std::vector<imaging::SiteMark> read_marks(const std::string& path) {
   return marks;
 }
 
+// --exam: a crmo.exam/1 document (its id and graded sites are taken) or just an id.
+void apply_exam(const std::string& exam, const SchemeChoice& choice, imaging::IngestOptions& opt) {
+  std::error_code ec;
+  if (!fs::is_regular_file(exam, ec)) {
+    opt.exam_id = exam;
+    return;
+  }
+  const Domain d = load_domain(choice);
+  const Exam e = read_exam_json(read_text_file(exam), exam, d.atlas, d.scheme);
+  opt.exam_id = e.id;
+  opt.exam_document = fs::absolute(exam).string();
+  for (const auto& l : e.lesions) {
+    // The mark shows the signal grade (the activity readers look for on STIR), else the
+    // highest grade given; sites graded all 0 are not marked.
+    int grade = l.grades.count("signal") ? l.grade("signal") : 0;
+    int top = 0;
+    for (const auto& [item, g] : l.grades) top = std::max(top, g);
+    if (!l.grades.count("signal")) grade = top;
+    if (top > 0) opt.graded.push_back({l.site, grade});
+  }
+}
+
 }  // namespace
 
 void register_ingest(CLI::App& app, Action& action) {
   struct Opts {
     imaging::IngestOptions ingest;
-    std::string marks;
+    std::string marks, exam;
     bool json = false;
+    SchemeChoice choice;
   };
   auto o = std::make_shared<Opts>();
   auto* sub = app.add_subcommand(
       "ingest", "Read a WB-MRI DICOM exam: whole-body volumes (NIfTI), pictures (PNG) and a manifest");
   sub->add_option("DIR", o->ingest.input, "DICOM folder (searched recursively), DICOMDIR or file")->required();
-  sub->add_option("--out", o->ingest.out_dir, "Output folder (created)")->required();
-  sub->add_option("--exam", o->ingest.exam_id, "Exam id recorded in the manifest");
+  sub->add_option("--out", o->ingest.out_dir, "Output folder (created; default: the exam id)");
+  sub->add_option("--exam", o->exam,
+                  "Exam: a crmo.exam/1 document (its graded sites are marked; crmo measure records there) or an id");
   sub->add_flag("--gzip", o->ingest.gzip, "Write .nii.gz instead of .nii");
   sub->add_flag("--stations", o->ingest.write_stations, "Also write each station of a joined sequence");
   sub->add_option("--marks", o->marks, "Sites to mark on the pictures: JSON list of {site, point, grade} or truth.json");
-  sub->add_option("--slices", o->ingest.coronal_slices, "Coronal STIR slices drawn as PNG")->check(CLI::Range(0, 50));
   sub->add_option("--threads", o->ingest.threads, "Threads (0: all cores)");
   sub->add_flag("--json", o->json, "Print the manifest as JSON");
+  add_scheme_options(sub, o->choice);
   sub->callback([o, &action] {
     action = [o] {
       if (!o->marks.empty()) o->ingest.marks = read_marks(o->marks);
+      if (!o->exam.empty()) apply_exam(o->exam, o->choice, o->ingest);
+      if (o->ingest.out_dir.empty()) {
+        if (o->ingest.exam_id.empty()) throw InputError("--out", "give the output folder (--out DIR) or --exam");
+        o->ingest.out_dir = o->ingest.exam_id;
+      }
       ProgressBar bar;
       o->ingest.progress = [&bar](const std::string& stage, std::size_t d, std::size_t t) { bar.update(stage, d, t); };
       const imaging::IngestResult r = imaging::ingest(o->ingest);

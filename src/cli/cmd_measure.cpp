@@ -14,6 +14,7 @@
 #include "cli/context.hpp"
 #include "cli/imaging_cli.hpp"
 #include "formats/exam_json.hpp"
+#include "formats/file_io.hpp"
 #include "formats/input_error.hpp"
 #include "imaging/ingest.hpp"
 #include "imaging/manifest.hpp"
@@ -65,7 +66,31 @@ void record_on_exam(const std::string& path, const std::string& site, const imag
   if (m.lesion_to_muscle) target->si_ratio = std::round(*m.lesion_to_muscle * 1000.0) / 1000.0;
   const std::string out = write_exam_json(exam);
   (void)read_exam_json(out, path, d.atlas, d.scheme);  // still a valid document (site known)
-  std::ofstream(path) << out;
+  write_file_atomically(path, out);
+}
+
+// The graded site of the ingested exam nearest the seed (by the atlas placement in the
+// manifest), when one lies within `within_mm`; empty otherwise.
+std::string nearest_graded_site(const nlohmann::json& manifest, const imaging::Vec3& seed, double within_mm,
+                                std::string& note) {
+  std::string best;
+  double best_d = within_mm;
+  if (!manifest.contains("site_positions") || !manifest.contains("graded_sites")) return best;
+  for (const auto& g : manifest["graded_sites"]) {
+    const std::string site = g.value("site", "");
+    for (const auto& s : manifest["site_positions"]) {
+      if (s.value("site", "") != site || !s.contains("lps_mm")) continue;
+      const auto& p = s["lps_mm"];
+      using imaging::operator-;
+      const double d = imaging::norm(imaging::Vec3{p[0].get<double>(), p[1].get<double>(), p[2].get<double>()} - seed);
+      if (d < best_d) {
+        best_d = d;
+        best = site;
+      }
+    }
+  }
+  if (!best.empty()) note = fmt::format("nearest graded site, {:.0f} mm from where the atlas places it", best_d);
+  return best;
 }
 
 }  // namespace
@@ -73,7 +98,7 @@ void record_on_exam(const std::string& path, const std::string& site, const imag
 void register_measure(CLI::App& app, Action& action) {
   struct Opts {
     std::string exam, seed, muscle, marrow, label, out, record, site, reference = "auto";
-    bool ras = false, json = false;
+    bool ras = false, json = false, no_record = false;
     double radius = 6, k = 3, box = 60;
     std::optional<double> threshold;
     SchemeChoice choice;
@@ -94,12 +119,14 @@ void register_measure(CLI::App& app, Action& action) {
   sub->add_option("--label", o->label, "Label volume to write (default: lesion_label.nii.gz next to the volume)");
   sub->add_option("--out", o->out, "Write the measurement JSON to this file");
   sub->add_flag("--json", o->json, "Print the measurement as JSON");
-  sub->add_option("--record", o->record, "crmo.exam/1 document to record volume_ml and si_ratio on (--site)");
-  sub->add_option("--site", o->site, "Site (unit:side) the measurement belongs to");
+  sub->add_option("--record", o->record,
+                  "crmo.exam/1 document to record volume_ml and si_ratio on (default: the one given to crmo ingest --exam)");
+  sub->add_option("--site", o->site,
+                  "Site (unit:side) the measurement belongs to (default: the graded site nearest the seed, within 60 mm)");
+  sub->add_flag("--no-record", o->no_record, "Do not record the measurement on the exam document");
   add_scheme_options(sub, o->choice);
   sub->callback([o, &action] {
     action = [o] {
-      if (!o->record.empty() && o->site.empty()) throw InputError("--record", "needs --site unit:side");
       auto point = [&](const std::string& s, const char* opt) {
         imaging::Vec3 p = parse_point(s, opt);
         if (o->ras) p = {-p[0], -p[1], p[2]};
@@ -115,6 +142,20 @@ void register_measure(CLI::App& app, Action& action) {
       mo.threshold = o->threshold;
       mo.box_half_mm = o->box;
       const std::string volume_path = stir_volume(o->exam);
+      // Where to record: --record, else the exam document the ingest was given.
+      nlohmann::json manifest;
+      if (!(fs::is_regular_file(o->exam) && o->exam.find(".nii") != std::string::npos))
+        manifest = imaging::read_manifest(o->exam);
+      std::string record = o->record, site = o->site, site_note;
+      if (record.empty() && !o->no_record && manifest.contains("exam_document"))
+        record = manifest["exam_document"].get<std::string>();
+      if (o->no_record) record.clear();
+      if (!record.empty() && site.empty()) {
+        site = nearest_graded_site(manifest, mo.seed, 60.0, site_note);
+        if (site.empty())
+          throw InputError("--site", "no graded site of this exam lies near the seed; say which site with --site unit:side "
+                                     "(or --no-record)");
+      }
       const imaging::NiftiRead nr = imaging::read_nifti(volume_path);
       if (!nr.volume) throw InputError(volume_path, nr.error);
       imaging::Volume label;
@@ -126,7 +167,8 @@ void register_measure(CLI::App& app, Action& action) {
       nlohmann::json j = m.to_json();
       j["volume_file"] = volume_path;
       j["label_file"] = label_path;
-      if (!o->site.empty()) j["site"] = o->site;
+      if (!site.empty()) j["site"] = site;
+      if (!site_note.empty()) j["site_chosen"] = site_note;
       if (!o->out.empty()) std::ofstream(o->out) << j.dump(2) << "\n";
       if (o->json) {
         print_json(nlohmann::ordered_json::parse(j.dump()));
@@ -139,9 +181,10 @@ void register_measure(CLI::App& app, Action& action) {
       }
       if (m.touches_bound)
         std::cerr << "crmo: warning: the region reached the bounding box; it may have leaked (raise --k or --threshold)\n";
-      if (!o->record.empty()) {
-        record_on_exam(o->record, o->site, m, o->choice);
-        std::cerr << fmt::format("crmo: recorded on {} site {}\n", o->record, o->site);
+      if (!record.empty()) {
+        record_on_exam(record, site, m, o->choice);
+        std::cerr << fmt::format("crmo: recorded volume_ml and si_ratio on {} site {}{}\n", record, site,
+                                 site_note.empty() ? "" : " (" + site_note + ")");
       }
       return 0;
     };

@@ -95,7 +95,10 @@ SeriesResult plan_series(const std::vector<DicomHeader>& headers) {
                       image_kind(h) + "|" + std::to_string(h.rows) + "x" + std::to_string(h.cols) +
                       "|" + fmt_key(ps_row) + "," + fmt_key(ps_col) + "|m" + std::to_string(h.mosaic_images);
     for (const Vec3* v : {&*r, &*c})
-      for (double x : *v) key += "," + fmt_key(x);
+      for (double x : *v) {
+        key += ',';  // appended in two steps: GCC 12's -Wrestrict misfires on "," + string&&
+        key += fmt_key(x);
+      }
     auto& g = groups[key];
     auto add = [&](int frame, int tile, const Vec3& pos) {
       Entry e;

@@ -28,26 +28,17 @@ bool looks_like_stir(const std::string& description, double inversion_time_ms) {
 
 namespace {
 
-void draw_pictures(const Volume& v, const std::string& stem, const IngestOptions& opt, nlohmann::json& pics) {
-  const Picture mip = coronal_mip(v);
-  double lo, hi;
-  auto_window(mip, lo, hi, 99.5);
-  const std::string mip_name = stem + "_mip.png";
-  write_png(mip, (fs::path(opt.out_dir) / mip_name).string(), lo, hi, opt.marks);
-  pics.push_back({{"kind", "mip"}, {"file", mip_name}, {"window", {lo, hi}}});
-  const int n = std::max(0, opt.coronal_slices);
-  int col, row, depth;
-  coronal_axes(v.geom, col, row, depth);
-  const std::size_t nd = depth == 0 ? v.dims.nx : depth == 1 ? v.dims.ny : v.dims.nz;
-  for (int s = 0; s < n; ++s) {
-    const std::size_t index = nd * static_cast<std::size_t>(s + 1) / static_cast<std::size_t>(n + 1);
-    const Picture pic = coronal_slice(v, index);
-    double l2, h2;
-    auto_window(pic, l2, h2, 99.0);
-    const std::string name = stem + "_coronal_" + std::to_string(index) + ".png";
-    write_png(pic, (fs::path(opt.out_dir) / name).string(), l2, h2, opt.marks);
-    pics.push_back({{"kind", "coronal_slice"}, {"file", name}, {"slice", index}, {"window", {l2, h2}}});
-  }
+void draw_pictures(const Volume& v, const std::string& stem, const IngestOptions& opt, nlohmann::json& m) {
+  PictureOptions po;
+  po.out_dir = opt.out_dir;
+  po.stem = stem;
+  po.graded = opt.graded;
+  po.marks = opt.marks;
+  nlohmann::json p = draw_exam_pictures(v, po);
+  m["pictures"] = std::move(p["pictures"]);
+  m["body"] = std::move(p["body"]);
+  m["body"]["volume"] = stem;
+  m["site_positions"] = std::move(p["sites"]);
 }
 
 }  // namespace
@@ -67,6 +58,9 @@ IngestResult ingest(const IngestOptions& opt) {
   nlohmann::json m;
   m["format"] = kManifestFormat;
   m["exam_id"] = opt.exam_id;
+  if (!opt.exam_document.empty()) m["exam_document"] = opt.exam_document;
+  m["graded_sites"] = nlohmann::json::array();
+  for (const auto& g : opt.graded) m["graded_sites"].push_back({{"site", g.site}, {"grade", g.grade}});
   m["source"] = fs::absolute(opt.input).string();
   m["coordinates"] = "DICOM patient coordinates (LPS), mm; NIfTI files carry RAS qform/sform";
   m["files_seen"] = scan.files_seen;
@@ -146,7 +140,7 @@ IngestResult ingest(const IngestOptions& opt) {
     write_volume(jr.volume, g.id + ext, "whole_body", {{"stations", g.id}, {"stir", stir}});
     if (stir && !pictures_done) {
       if (opt.progress) opt.progress("pictures", 0, 1);
-      draw_pictures(jr.volume, g.id, opt, m["pictures"]);
+      draw_pictures(jr.volume, g.id, opt, m);
       pictures_done = true;
     }
   }
@@ -161,7 +155,7 @@ IngestResult ingest(const IngestOptions& opt) {
       write_volume(lr.volume, s.id + ext, "series", {{"series", s.id}});
       sj["file"] = s.id + ext;
       if (!pictures_done && looks_like_stir(s.description, s.inversion_time) && lr.volume.nt == 1) {
-        draw_pictures(lr.volume, s.id, opt, m["pictures"]);
+        draw_pictures(lr.volume, s.id, opt, m);
         pictures_done = true;
       }
       step();
@@ -176,7 +170,7 @@ IngestResult ingest(const IngestOptions& opt) {
   m["volumes_written"] = res.volumes_written;
   m["voxel_bytes_written"] = res.bytes_written;
   m["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::ofstream(fs::path(opt.out_dir) / kManifestName) << m.dump(2) << "\n";
+  write_manifest(opt.out_dir, m);
   res.manifest = std::move(m);
   return res;
 }

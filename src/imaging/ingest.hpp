@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "imaging/png.hpp"
+#include "imaging/pictures.hpp"
 
 namespace crmo::imaging {
 
@@ -16,10 +16,11 @@ struct IngestOptions {
   std::string input;    // folder, DICOMDIR or file
   std::string out_dir;  // created if missing
   std::string exam_id;  // recorded in the manifest
+  std::string exam_document;  // crmo.exam/1 file of this exam (absolute), if any
   bool write_stations = false;  // also write each station of a joined sequence
   bool gzip = false;            // .nii.gz instead of .nii
-  int coronal_slices = 3;       // coronal STIR slices drawn as PNG
-  std::vector<SiteMark> marks;  // graded sites to mark on the pictures
+  std::vector<GradedSite> graded;  // graded sites to mark (placed by the atlas table)
+  std::vector<SiteMark> marks;     // explicit points to mark (e.g. a phantom's truth)
   unsigned threads = 0;
   // stage ("scan", "read", "join", "write", "pictures"), done, total
   std::function<void(const std::string&, std::size_t, std::size_t)> progress;

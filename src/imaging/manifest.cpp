@@ -46,6 +46,22 @@ nlohmann::json series_json(const SeriesPlan& s) {
 
 nlohmann::json problem_json(const Problem& p) { return {{"path", p.path}, {"message", p.message}}; }
 
+void write_manifest(const std::string& dir, const nlohmann::json& m) {
+  const std::filesystem::path p = std::filesystem::path(dir) / kManifestName;
+  const std::filesystem::path tmp = p.string() + ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << m.dump(2) << "\n";
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw std::runtime_error("cannot write " + p.string());
+    }
+  }
+  std::filesystem::rename(tmp, p);
+}
+
 nlohmann::json read_manifest(const std::string& dir_or_file) {
   std::filesystem::path p(dir_or_file);
   if (std::filesystem::is_directory(p)) p /= kManifestName;

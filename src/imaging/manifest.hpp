@@ -17,6 +17,9 @@ nlohmann::json geometry_json(const Geometry& g, const Dims& d, std::size_t nt = 
 nlohmann::json series_json(const SeriesPlan& s);
 nlohmann::json problem_json(const Problem& p);
 
+// Writes `dir`/manifest.json all or nothing (beside it, then renamed).
+void write_manifest(const std::string& dir, const nlohmann::json& m);
+
 // Reads `dir`/manifest.json (or the file itself); throws std::runtime_error when absent
 // or not a crmo imaging manifest.
 nlohmann::json read_manifest(const std::string& dir_or_file);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -95,7 +96,8 @@ void to_quatern(const std::array<double, 16>& m, const Vec3& pixdim, double& qb,
 
 class Sink {
  public:
-  explicit Sink(const std::string& path, int level) : gz_(ends_with(path, ".gz")) {
+  // `path` is the temporary file; `gz` whether to compress.
+  Sink(const std::string& path, bool gz, int level) : gz_(gz) {
     if (gz_) {
       const std::string mode = "wb" + std::to_string(std::clamp(level, 0, 9));
       g_ = gzopen(path.c_str(), mode.c_str());
@@ -114,7 +116,10 @@ class Sink {
     if (!ok) throw std::runtime_error("write failed: " + path_);
   }
   void close() {
-    if (g_) gzclose(g_);
+    if (g_ && gzclose(g_) != Z_OK) {
+      g_ = nullptr;
+      throw std::runtime_error("write failed: " + path_);
+    }
     if (f_ && std::fclose(f_) != 0) {
       f_ = nullptr;
       throw std::runtime_error("write failed: " + path_);
@@ -197,7 +202,16 @@ void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& o
   h.scl_slope = static_cast<float>(v.slope);
   h.scl_inter = static_cast<float>(v.intercept);
   std::strncpy(h.descrip, opt.description.c_str(), sizeof(h.descrip) - 1);
-  Sink out(path, opt.gzip_level);
+  // All or nothing: written beside the target, renamed into place when complete.
+  const std::string tmp = path + ".part";
+  struct Cleanup {
+    const std::string& p;
+    bool done = false;
+    ~Cleanup() {
+      if (!done) std::remove(p.c_str());
+    }
+  } cleanup{tmp};
+  Sink out(tmp, ends_with(path, ".gz"), opt.gzip_level);
   out.write(&h, sizeof h);
   const char ext[4] = {0, 0, 0, 0};
   out.write(ext, 4);
@@ -221,6 +235,8 @@ void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& o
     }
   }
   out.close();
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+  cleanup.done = true;
 }
 
 NiftiRead read_nifti(const std::string& path) {

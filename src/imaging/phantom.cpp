@@ -43,7 +43,7 @@ const SiteSpec kSites[] = {
     {"tibia.proximal_metaphysis:L", {60, 0, 235}, 10.5}, {"tibia.proximal_metaphysis:R", {-60, 0, 235}, 10.5},
     {"tibia.distal_metaphysis:L", {60, 0, 75}, 10.5},    {"tibia.distal_metaphysis:R", {-60, 0, 75}, 10.5},
     {"femur.proximal_metaphysis:L", {60, 0, 470}, 10.5}, {"femur.proximal_metaphysis:R", {-60, 0, 470}, 10.5},
-    {"spine.l3", {0, 50, 690}, 13.5},                   {"spine.t10", {0, 50, 830}, 13.5},
+    {"spine.l3:M", {0, 50, 690}, 13.5},                 {"spine.t10:M", {0, 50, 830}, 13.5},
     {"ilium:L", {80, 20, 615}, 10},                     {"ilium:R", {-80, 20, 615}, 10},
     {"humerus.proximal_metaphysis:L", {165, 0, 990}, 7}, {"humerus.proximal_metaphysis:R", {-165, 0, 990}, 7},
 };

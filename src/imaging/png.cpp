@@ -9,8 +9,15 @@
 
 namespace crmo::imaging {
 
-void write_png(const Picture& pic, const std::string& path, double lo, double hi,
-               const std::vector<SiteMark>& marks, double scale) {
+void png_pixel(const Picture& pic, double col, double row, double scale, double& x, double& y) {
+  const double base = std::min(pic.pixel_w_mm, pic.pixel_h_mm);
+  x = (col + 0.5) * scale * pic.pixel_w_mm / base;
+  y = (row + 0.5) * scale * pic.pixel_h_mm / base;
+}
+
+PngInfo write_png(const Picture& pic, const std::string& path, double lo, double hi,
+                  const std::vector<SiteMark>& marks, double scale) {
+  PngInfo info;
   if (pic.width == 0 || pic.height == 0) throw std::runtime_error("empty picture: " + path);
   const int w = static_cast<int>(pic.width), h = static_cast<int>(pic.height);
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> src(
@@ -45,7 +52,9 @@ void write_png(const Picture& pic, const std::string& path, double lo, double hi
   for (const auto& m : marks) {
     double col, row;
     if (!pic.locate(m.point, col, row)) continue;
-    const double x = (col + 0.5) * sx, y = (row + 0.5) * sy;
+    double x, y;
+    png_pixel(pic, col, row, scale, x, y);
+    info.marks.push_back({m.label, x, y});
     cairo_set_source_rgb(cr.get(), 1.0, 0.55, 0.0);
     cairo_set_line_width(cr.get(), 2.0);
     cairo_new_path(cr.get());
@@ -65,6 +74,9 @@ void write_png(const Picture& pic, const std::string& path, double lo, double hi
   cairo_surface_flush(out.get());
   if (cairo_surface_write_to_png(out.get(), path.c_str()) != CAIRO_STATUS_SUCCESS)
     throw std::runtime_error("cannot write " + path);
+  info.width = ow;
+  info.height = oh;
+  return info;
 }
 
 }  // namespace crmo::imaging

@@ -25,7 +25,10 @@ std::vector<StationGroup> find_station_groups(const std::vector<SeriesPlan>& ser
                       r3(s.repetition_time) + "|" + r3(s.inversion_time) + "|" + s.image_type + "|" +
                       r3(s.geom.spacing[0]) + "," + r3(s.geom.spacing[1]) + "," + r3(s.geom.spacing[2]);
     for (const auto& a : s.geom.axis)
-      for (double v : a) key += "," + r3(v);
+      for (double v : a) {
+        key += ',';  // appended in two steps: GCC 12's -Wrestrict misfires on "," + string&&
+        key += r3(v);
+      }
     by_key[key].push_back(i);
   }
   std::vector<StationGroup> out;

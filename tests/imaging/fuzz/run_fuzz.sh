@@ -9,10 +9,15 @@ seconds="${1:-60}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 work="${CRMO_FUZZ_DIR:-${TMPDIR:-/tmp}/crmo-fuzz}"
-cxx="${CRMO_FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}"
+cxx="${CRMO_FUZZ_CXX:-$(command -v clang++ || command -v clang++-14 || true)}"
+if [[ -z "$cxx" ]]; then
+  echo "run_fuzz.sh: clang++ not found; install Debian's clang and libclang-rt-14-dev" >&2
+  exit 1
+fi
 mkdir -p "$work/obj" "$work/corpus"
 src="$root/src/imaging"
 sources=(dicom_parse dicom_header siemens_csa dicom_pixels dicom_series dicom_scan stations geometry volume)
+echo "run_fuzz.sh: building the fuzz target with $cxx in $work"
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
        -I"$root/src" -I/usr/include/gdcm-3.0)
 objs=()
@@ -40,5 +45,15 @@ qa="$root/../shared/data/dicom/dcm_qa_nih/In"
 [[ -d "$qa" ]] && cp -f "$qa/20180918Si/mr_0003/epi_pe_ap-00001.dcm" "$qa/20180918GE/mr_0004/"*-00001.dcm "$work/corpus/" 2>/dev/null || true
 cp -f "$here/regressions/"* "$work/corpus/" 2>/dev/null || true
 cd "$work"
+rm -f crash-* leak-* timeout-* oom-*
+echo "run_fuzz.sh: fuzzing for $seconds s"
+status=0
 ASAN_OPTIONS=detect_leaks=0 ./fuzz_dicom -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=2048 \
-  -print_final_stats=1 corpus
+  -timeout=20 -print_final_stats=1 corpus || status=$?
+found=$(ls crash-* leak-* timeout-* oom-* 2>/dev/null || true)
+if [[ $status -ne 0 || -n "$found" ]]; then
+  echo "run_fuzz.sh: the fuzz target failed (status $status); inputs: $work/$found" >&2
+  echo "copy each into tests/imaging/fuzz/regressions/ under a telling name, fix, re-run" >&2
+  exit 1
+fi
+echo "run_fuzz.sh: no crash in $seconds s"
