@@ -241,6 +241,10 @@ void register_stats(CLI::App& app, Action& action) {
         } else {
           j["conf_int"] = nullptr;
         }
+        // beside the fixed keys: what was dropped, the interval's level, R's warnings
+        j["n_missing"] = r.n_missing;
+        j["conf_level"] = r.conf_int ? nlohmann::ordered_json(r.conf_int->level) : nlohmann::ordered_json(nullptr);
+        j["warnings"] = r.warnings;
         print_json(j);
         return 0;
       }
