@@ -34,6 +34,8 @@ std::string check(const Case& c, const nlohmann::json& g) {
   const Outcome out = run_crmo(c);
   if (g.contains("error")) {
     if (!out.error) return "R: " + g["error"].get<std::string>() + "; crmo gave values";
+    // a clear error: it says what is wrong, not just that something is
+    if (out.message.size() < 20) return "crmo refused without a reason: '" + out.message + "'";
     return "";
   }
   if (out.error) return "crmo refused: " + out.message;
