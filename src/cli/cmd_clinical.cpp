@@ -11,7 +11,7 @@
 #include "cli/context.hpp"
 #include "cli/exam_pick.hpp"
 #include "core/instruments/instrument.hpp"
-#include "formats/exam_source.hpp"
+#include "formats/readings_source.hpp"
 #include "formats/file_io.hpp"
 #include "formats/instrument_json.hpp"
 
@@ -102,7 +102,7 @@ void register_clinical(CLI::App& app, Action& action) {
         std::erase_if(list, [&](const auto& x) { return x.name != o->only; });
         if (list.empty()) throw InputError("--only " + o->only, "no such instrument");
       }
-      auto exams = load_exams(o->path, d.atlas, d.scheme);
+      auto exams = load_readings(o->path, d.atlas, d.scheme);
       const Exam& exam = o->exam.empty() ? only_exam(exams, o->path) : pick_exam(exams, o->exam, o->reader, o->path);
       auto inputs = instruments::exam_inputs(exam, d.atlas, d.scheme);
       for (const auto& s : o->sets) {
@@ -115,7 +115,7 @@ void register_clinical(CLI::App& app, Action& action) {
         std::error_code ec;
         const Exam* b = nullptr;
         if (std::filesystem::exists(o->baseline, ec)) {
-          base_store = load_exams(o->baseline, d.atlas, d.scheme);
+          base_store = load_readings(o->baseline, d.atlas, d.scheme);
           b = &only_exam(base_store, o->baseline);
         } else {
           b = &pick_exam(exams, o->baseline, o->reader, o->path);

@@ -9,7 +9,7 @@
 #include "cli/context.hpp"
 #include "cli/exam_pick.hpp"
 #include "core/followup/followup.hpp"
-#include "formats/exam_source.hpp"
+#include "formats/readings_source.hpp"
 #include "formats/followup_json.hpp"
 
 namespace crmo::cli {
@@ -79,9 +79,9 @@ void register_compare(CLI::App& app, Action& action) {
       std::vector<Exam> store_a, store_b;
       const Exam* a = nullptr;
       const Exam* b = nullptr;
-      store_a = load_exams(o->paths[0], d.atlas, d.scheme);
+      store_a = load_readings(o->paths[0], d.atlas, d.scheme);
       if (o->paths.size() == 2) {
-        store_b = load_exams(o->paths[1], d.atlas, d.scheme);
+        store_b = load_readings(o->paths[1], d.atlas, d.scheme);
         a = o->from.empty() ? &only_exam(store_a, o->paths[0]) : &pick_exam(store_a, o->from, o->reader, o->paths[0]);
         b = o->to.empty() ? &only_exam(store_b, o->paths[1]) : &pick_exam(store_b, o->to, o->reader, o->paths[1]);
       } else {

@@ -8,7 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "core/followup/followup.hpp"
-#include "formats/exam_source.hpp"
+#include "formats/readings_source.hpp"
 #include "formats/followup_json.hpp"
 
 namespace crmo::cli {
@@ -31,7 +31,7 @@ void register_followup(CLI::App& app, Action& action) {
     action = [o] {
       if (o->from.empty() != o->to.empty()) throw InputError("--from/--to", "give both timepoints or neither");
       Domain d = load_domain(o->choice);
-      auto exams = load_exams(o->path, d.atlas, d.scheme);
+      auto exams = load_readings(o->path, d.atlas, d.scheme);
       auto c = followup::cohort_followup(exams, d.atlas, d.scheme, o->from, o->to, o->reader);
       if (o->json) {
         print_json(cohort_followup_to_json(c));

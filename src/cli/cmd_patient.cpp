@@ -1,4 +1,4 @@
-// crmo patient ID --in PATH: one patient's exams over time and the change between them.
+// crmo patient ID PATH: one patient's exams over time and the change between them.
 #include <iostream>
 #include <memory>
 
@@ -7,7 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "core/followup/followup.hpp"
-#include "formats/exam_source.hpp"
+#include "formats/readings_source.hpp"
 #include "formats/followup_json.hpp"
 
 namespace crmo::cli {
@@ -21,14 +21,16 @@ void register_patient(CLI::App& app, Action& action) {
   auto o = std::make_shared<Opts>();
   auto* sub = app.add_subcommand("patient", "One patient's timeline: RAI-CROMRIS, lesions and PGA per exam, changes between exams");
   sub->add_option("ID", o->id, "Patient id")->required();
-  sub->add_option("--in", o->path, "Folder of exam documents or cohort folder")->required();
+  sub->add_option("PATH", o->path, "Cohort folder, folder of exam documents, or one exam document");
+  sub->add_option("--in", o->path, "Same as PATH");
   sub->add_option("--reader", o->reader, "Use this reader's readings (default: consensus, else the first reader)");
   add_scheme_options(sub, o->choice);
   sub->add_flag("--json", o->json, "Print the stable JSON (docs/followup.md)");
   sub->callback([o, &action] {
     action = [o] {
+      if (o->path.empty()) throw InputError("PATH", "give the cohort folder or folder of exams: crmo patient ID PATH");
       Domain d = load_domain(o->choice);
-      auto exams = load_exams(o->path, d.atlas, d.scheme);
+      auto exams = load_readings(o->path, d.atlas, d.scheme);
       followup::Timeline t;
       try {
         t = followup::patient_timeline(exams, o->id, d.atlas, d.scheme, o->reader);

@@ -258,6 +258,18 @@ TEST(Timeline, OrderedStepsAndConsensusReading) {
   EXPECT_THROW(patient_timeline(all, "P404", default_atlas(), rai_scheme()), std::invalid_argument);
 }
 
+TEST(Timeline, PendingConsensusIsNeverPreferred) {
+  Exam z = exam_b();
+  z.reader = "zed";
+  Exam p = exam_b();
+  p.reader = "consensus-pending";
+  p.lesions.clear();
+  auto chosen = one_reading_per_exam({p, z});
+  ASSERT_EQ(chosen.size(), 1u);
+  EXPECT_EQ(chosen[0]->reader, "zed");
+  EXPECT_EQ(one_reading_per_exam({p})[0]->reader, "consensus-pending");  // the only reading
+}
+
 TEST(Timeline, ThreeExamsStepsAndFromFirst) {
   Exam e1 = exam("P3", "P3-1", "2020-01-01", {site("femur.diaphysis:L", 2, 3)});                 // 5
   Exam e2 = exam("P3", "P3-2", "2020-06-01", {site("femur.diaphysis:L", 1, 2)});                 // 3

@@ -229,6 +229,7 @@ std::vector<const Exam*> one_reading_per_exam(const std::vector<Exam>& exams, co
   std::vector<std::string> order;
   auto rank = [&](const Exam& e) {
     if (!reader.empty()) return e.reader == reader ? 0 : 2;
+    if (e.reader == "consensus-pending") return 3;  // unfinished: only when nothing else
     return e.reader == "consensus" ? 0 : 1;
   };
   for (const Exam& e : exams) {

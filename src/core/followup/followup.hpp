@@ -112,7 +112,8 @@ struct Timeline {
 };
 
 // One reading per exam: the reading by `reader` when given; otherwise the one by
-// "consensus" if any, else the reading whose reader sorts first.
+// "consensus" if any, else the reading whose reader sorts first ("consensus-pending",
+// an unfinished consensus, only when it is the exam's only reading).
 std::vector<const Exam*> one_reading_per_exam(const std::vector<Exam>& exams, const std::string& reader = "");
 
 // The patient's exams (one reading each) by date. Throws std::invalid_argument when the
