@@ -33,6 +33,8 @@ async function loadContext() {
 
 function showLogin(message) {
   current = null;
+  $("#view").replaceChildren(); // nothing of the last session stays on the page
+  ctx.scheme = null;
   show($("#app"), false);
   show($("#login"), true);
   status($("#login-status"), message || "", message ? "error" : "");

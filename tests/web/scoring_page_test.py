@@ -1,0 +1,434 @@
+#!/usr/bin/python3
+"""Browser test of the scoring page (issue 5, items 7-9) in headless Chromium.
+
+Starts a real `crmo serve` on a free loopback port with a temporary SQLite database,
+creates a reader and a researcher (`crmo user add`, password on standard input),
+imports examples/exams (`crmo import`), then drives Debian's chromium through
+chromium-driver (python3-selenium): logs in, grades three units by clicking and by
+keyboard, reloads and checks they persisted with the right total (computed here from
+spec/scoring.md, not by crmo), checks the server's messages on bad input, a 409
+conflict, the cohort dashboard, and that a researcher cannot edit. Screenshots go to
+the artifacts folder. The server is stopped by its PID whatever happens.
+
+usage: scoring_page_test.py CRMO_BINARY SOURCE_DIR ARTIFACTS_DIR
+exit: 0 passed, 1 failed, 77 skipped (chromium, chromium-driver or selenium missing)
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+SKIP = 77
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:
+    print("SKIP: python3-selenium is not installed (scripts/debian-test-packages.txt)")
+    sys.exit(SKIP)
+
+
+# ---- the expected scores, from spec/scoring.md (independent of crmo's scheme files) ----
+# CROMRIS unit score: signal + extent + max(soft_tissue, periosteal)
+#                     + (expansion for non-vertebral units, collapse for vertebrae);
+# a site with signal 0 has no lesion. RAI-CROMRIS: the sum over sites.
+def cromris_unit(kind, g):
+    if g.get("signal", 0) < 1:
+        return 0
+    last = g.get("collapse", 0) if kind == "vertebra" else g.get("expansion", 0)
+    return g.get("signal", 0) + g.get("extent", 0) + max(g.get("soft_tissue", 0), g.get("periosteal", 0)) + last
+
+
+# Unit kinds from spec/atlas.md's table.
+KIND = {"femur.distal_metaphysis:L": "long", "spine.t7:M": "vertebra", "tibia.diaphysis:R": "long",
+        "pubis:L": "flat", "ribs:R": "flat"}
+
+CLICKED = ("femur.distal_metaphysis:L", {"signal": 2, "extent": 3, "soft_tissue": 0, "periosteal": 1, "expansion": 1})
+KEYED_1 = ("spine.t7:M", {"signal": 1, "extent": 2, "soft_tissue": 0, "periosteal": 1, "collapse": 1})
+KEYED_2 = ("tibia.diaphysis:R", {"signal": 2, "extent": 1, "soft_tissue": 1, "periosteal": 0, "expansion": 0})
+# The order of the items in the grading panel (spec/scoring.md's lesion record).
+ORDER = {"long": ["signal", "extent", "soft_tissue", "periosteal", "expansion"],
+         "vertebra": ["signal", "extent", "soft_tissue", "periosteal", "collapse"]}
+
+EXAM = "P021-1"  # examples/exams: a normal exam, no lesions (total 0)
+PASSWORDS = {"rita": "reader-pass-1234", "sam": "research-pass-5678"}
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+    print("  ok:", what, flush=True)
+
+
+# ---- the server ----
+class Server:
+    def __init__(self, crmo, tmp, log_path):
+        self.crmo, self.tmp = crmo, tmp
+        self.db = os.path.join(tmp, "crmo.db")
+        self.log = open(log_path, "w")
+        self.proc = None
+        self.base = None
+
+    def run(self, *args, stdin=None):
+        r = subprocess.run([self.crmo, *args], input=stdin, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise Failure(f"crmo {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
+        return r.stdout
+
+    def start(self):
+        port_file = os.path.join(self.tmp, "port")
+        self.proc = subprocess.Popen([self.crmo, "serve", "--db", self.db, "--port", "0", "--port-file", port_file],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise Failure(f"crmo serve exited at start with status {self.proc.returncode} (see server.log)")
+            if os.path.exists(port_file):
+                port = open(port_file).read().strip()
+                if port:
+                    self.base = f"http://127.0.0.1:{port}"
+                    return
+            time.sleep(0.1)
+        raise Failure("crmo serve did not write its port file within 30 s")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+    # A direct API client, to check what the page stored and to change data behind it.
+    def api(self, method, path, body=None, token=None):
+        req = urllib.request.Request(self.base + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode())
+        if body is not None:
+            req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            data = e.read()
+            try:
+                return e.code, json.loads(data)
+            except ValueError:
+                return e.code, data.decode(errors="replace")
+
+    def token(self, name):
+        status, body = self.api("POST", "/api/login", {"name": name, "password": PASSWORDS[name]})
+        if status != 200:
+            raise Failure(f"API login of {name}: {status} {body}")
+        return body["token"]
+
+
+# ---- the browser ----
+class Page:
+    def __init__(self, tmp, artifacts):
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = CHROMIUM
+        for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                  "--window-size=1500,1100", "--no-first-run", f"--user-data-dir={os.path.join(tmp, 'chromium')}"):
+            opts.add_argument(a)
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        log = os.path.join(artifacts, "chromedriver.log")
+        try:
+            service = Service(executable_path=CHROMEDRIVER, log_path=log)  # selenium 4.8 (Debian 12)
+        except TypeError:
+            service = Service(executable_path=CHROMEDRIVER, log_output=log)
+        self.d = webdriver.Chrome(service=service, options=opts)
+        self.artifacts = artifacts
+        self.shots = 0
+
+    def quit(self):
+        self.d.quit()
+
+    def shot(self, name):
+        self.shots += 1
+        path = os.path.join(self.artifacts, f"{self.shots:02d}-{name}.png")
+        self.d.save_screenshot(path)
+        print("  screenshot:", path, flush=True)
+
+    def wait(self, fn, what, timeout=15):
+        try:
+            return WebDriverWait(self.d, timeout, poll_frequency=0.1,
+                                 ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: fn())
+        except TimeoutException:
+            self.shot("timeout")
+            raise Failure("timed out waiting for: " + what)
+
+    def css(self, sel):
+        return self.d.find_element(By.CSS_SELECTOR, sel)
+
+    def all(self, sel):
+        return self.d.find_elements(By.CSS_SELECTOR, sel)
+
+    def text(self, sel):
+        els = self.all(sel)
+        return els[0].text.strip() if els else None
+
+    def keys(self, *keys):
+        ActionChains(self.d).send_keys(*keys).perform()
+
+    def login(self, name):
+        self.wait(lambda: self.css("#login-name").is_displayed(), "the login form")
+        self.css("#login-name").clear()
+        self.css("#login-name").send_keys(name)
+        self.css("#login-password").send_keys(PASSWORDS[name])
+        self.css("#login-submit").click()
+        self.wait(lambda: (self.text("#who") or "").startswith(name + " ") and self.all("#worklist tbody tr[data-exam]"),
+                  "the worklist after login")
+
+    def open_site_by_finder(self, site):
+        self.keys("g")
+        self.wait(lambda: self.d.switch_to.active_element.get_attribute("id") == "site-finder", "g focusing the site finder")
+        self.keys(site, Keys.ENTER)
+        self.wait(lambda: self.text("#panel-site") == site, f"the panel of {site}")
+
+    def pressed(self, item):
+        b = [e for e in self.all(f'#grading-panel button.grade[data-item="{item}"]') if e.get_attribute("aria-pressed") == "true"]
+        return json.loads(b[0].get_attribute("data-value")) if b else None
+
+    def exam_loaded(self, exam_id):
+        self.wait(lambda: self.text("#exam-id") == exam_id and self.all("#skeleton [data-site]") and self.text("#panel-site"),
+                  f"exam {exam_id} with its skeleton")
+
+
+def graded_table(page):
+    # Read in one script: the table is rebuilt on every change.
+    rows = page.d.execute_script("""
+        return [...document.querySelectorAll('#graded-table tbody tr[data-site]')]
+          .map(tr => [tr.dataset.site, tr.cells[1].textContent.trim()]);""")
+    return {site: int(score) for site, score in rows}
+
+
+def run(crmo, source, artifacts, tmp):
+    server = Server(crmo, tmp, os.path.join(artifacts, "server.log"))
+    page = None
+    try:
+        print("set-up: users, example exams, server", flush=True)
+        server.run("user", "add", "rita", "--role", "reader", "--db", server.db, stdin=PASSWORDS["rita"] + "\n")
+        server.run("user", "add", "sam", "--role", "researcher", "--db", server.db, stdin=PASSWORDS["sam"] + "\n")
+        server.run("import", os.path.join(source, "examples", "exams"), "--db", server.db)
+        server.start()
+        reader = server.token("rita")
+        status, before = server.api("GET", f"/api/exams/{EXAM}", token=reader)
+        check(status == 200 and before["exam"]["lesions"] == [], f"{EXAM} starts without lesions")
+
+        page = Page(tmp, artifacts)
+        d = page.d
+        print("1. log in as a reader; the worklist", flush=True)
+        d.get(server.base + "/")
+        page.login("rita")
+        ids = {tr.get_attribute("data-exam") for tr in page.all("#worklist tbody tr[data-exam]")}
+        check({"P017-1", "P021-1", "P033-1"} <= ids, "the worklist lists the imported exams")
+        page.shot("worklist")
+        page.css(f'#worklist tr[data-exam="{EXAM}"]').click()
+        page.exam_loaded(EXAM)
+        check(len(page.all("#skeleton [data-site]")) == 124, "the skeleton has 124 unit-side shapes")
+        check(page.text("#total") == "0", "the total of the normal exam is 0")
+
+        print("1b. the page's own scoring against spec/scoring.md, on random gradings", flush=True)
+        import random
+        rnd = random.Random(5)
+        cases = []
+        for _ in range(300):
+            kind = rnd.choice(["long", "vertebra", "flat", "short"])
+            g = {"signal": rnd.randint(0, 2), "extent": rnd.randint(0, 3), "soft_tissue": rnd.randint(0, 1),
+                 "periosteal": rnd.randint(0, 1)}
+            g["collapse" if kind == "vertebra" else "expansion"] = rnd.randint(0, 1)
+            cases.append({"kind": kind, "grades": g, "want": cromris_unit(kind, g)})
+        got = d.execute_async_script("""
+            const [cases, done] = arguments;
+            Promise.all([import('/web/scoring.js'), fetch('/api/schemes/rai-cromris', {headers: {Authorization: 'Bearer ' + JSON.parse(sessionStorage.getItem('crmo.session')).token}}).then(r => r.json())])
+              .then(([m, scheme]) => done(cases.map(c => m.unitScore(m.resolveScheme(scheme, () => null), c.kind, c.grades))))
+              .catch(e => done(String(e)));""", cases)
+        check(isinstance(got, list) and got == [c["want"] for c in cases], "the page's unit scores equal the spec's on 300 random gradings")
+
+        print("2. grade a unit by clicking", flush=True)
+        site, grades = CLICKED
+        page.css(f'#skeleton [data-site="{site}"]').click()
+        page.wait(lambda: page.text("#panel-site") == site, "the panel of the clicked unit")
+        items = [b.get_attribute("data-item") for b in page.all("#grading-panel .item-row")]
+        check(items == ORDER["long"] + ["physis", "symptomatic"], f"a long unit shows exactly its items: {items}")
+        for item, v in grades.items():
+            page.css(f'#grading-panel button.grade[data-item="{item}"][data-value="{v}"]').click()
+        page.css('#grading-panel button.grade[data-item="physis"][data-value=\'"transphyseal"\']').click()
+        want1 = cromris_unit(KIND[site], grades)
+        check(page.text("#unit-score") == str(want1), f"live unit score {want1}")
+        check(page.text("#total") == str(want1), "the total changes before saving")
+        page.css("#save-site").click()
+        page.wait(lambda: (page.text("#site-status") or "").startswith("Saved"), "the clicked unit saved")
+        check(page.text("#server-total") == f"server agrees: {want1}", "the server's total agrees")
+
+        print("3. grade two units by keyboard only", flush=True)
+        site, grades = KEYED_1
+        page.open_site_by_finder(site)
+        items = [b.get_attribute("data-item") for b in page.all("#grading-panel .item-row")]
+        check(items == ORDER["vertebra"] + ["symptomatic"], f"a vertebra shows collapse, no expansion, no physis: {items}")
+        page.keys("".join(str(grades[i]) for i in ORDER["vertebra"]))
+        for item in ORDER["vertebra"]:
+            check(page.pressed(item) == grades[item], f"{site} {item} = {grades[item]} set by a digit key")
+        page.keys(Keys.ENTER)
+        page.wait(lambda: (page.text("#site-status") or "").startswith("Saved"), "Enter saving the unit")
+        site, grades = KEYED_2
+        page.open_site_by_finder(site)
+        page.keys("".join(str(grades[i]) for i in ORDER["long"]))
+        for item in ORDER["long"]:
+            check(page.pressed(item) == grades[item], f"{site} {item} = {grades[item]} set by a digit key")
+        page.keys("j")  # the next unit: saves this one first
+        page.wait(lambda: page.text("#panel-site") not in (None, site), "j moving to the next unit")
+        expected = {s: cromris_unit(KIND[s], g) for s, g in (CLICKED, KEYED_1, KEYED_2)}
+        total = sum(expected.values())
+        page.wait(lambda: graded_table(page) == expected, f"the graded sites {expected}")
+        check(page.text("#total") == str(total), f"the RAI-CROMRIS total shows {total}")
+        check(page.text("#server-total") == f"server agrees: {total}", "the server agrees after the keyboard saves")
+        page.shot("graded")
+
+        print("4. reload: persisted", flush=True)
+        d.refresh()
+        page.exam_loaded(EXAM)
+        check(graded_table(page) == expected, "after a reload the three units are there with their scores")
+        check(page.text("#total") == str(total), f"after a reload the total is {total}")
+        for s in expected:
+            check("graded" in page.css(f'#skeleton [data-site="{s}"]').get_attribute("class"), f"{s} is coloured")
+        status, stored = server.api("GET", f"/api/exams/{EXAM}", token=reader)
+        lesions = {l["site"]: l for l in stored["exam"]["lesions"]}
+        for s, g in (CLICKED, KEYED_1, KEYED_2):
+            check(all(lesions[s].get(k, 0) == v for k, v in g.items()), f"the server stored {s} as graded")
+        check(lesions[CLICKED[0]].get("physis") == "transphyseal", "the server stored the physis relation")
+        check(stored["score"]["rai_total"] == total, f"the server's stored total is {total}")
+        page.shot("reloaded")
+
+        print("5. bad input: the server's messages next to the field", flush=True)
+        rev = stored["revision"]
+        status, err = server.api("PUT", f"/api/exams/{EXAM}/clinical", {"revision": rev, "pga": 12}, token=reader)
+        check(status == 400 and err.get("problems"), "the API refuses PGA 12")
+        api_msg = err["problems"][0]["message"]
+        pga = page.css('#clinical-form [name="pga"]')
+        pga.clear()
+        pga.send_keys("12")
+        page.css("#save-clinical").click()
+        page.wait(lambda: page.text('#clinical .field-error[data-error-for="pga"]'), "an error next to PGA")
+        check(page.text('#clinical .field-error[data-error-for="pga"]') == api_msg, f"next to PGA: the server's message ({api_msg})")
+        page.shot("bad-input")
+        pga.clear()
+        pga.send_keys("6.5")
+        page.css("#save-clinical").click()
+        page.wait(lambda: "saved" in (page.text("#clinical-status") or ""), "PGA 6.5 saved")
+        check(page.text('#clinical .field-error[data-error-for="pga"]') in (None, ""), "the PGA error is gone")
+
+        print("6. a conflicting change by someone else", flush=True)
+        status, now = server.api("GET", f"/api/exams/{EXAM}", token=reader)
+        status, _ = server.api("PUT", f"/api/exams/{EXAM}/sites/pubis:L",
+                               {"revision": now["revision"], "signal": 1, "extent": 1}, token=reader)
+        check(status == 200, "another client graded pubis:L")
+        page.css('#skeleton [data-site="ribs:R"]').click()
+        page.wait(lambda: page.text("#panel-site") == "ribs:R", "the ribs panel")
+        page.keys("11")
+        page.keys(Keys.ENTER)
+        page.wait(lambda: page.css("#conflict").is_displayed(), "the conflict banner")
+        check("someone else changed" in page.text("#conflict-text").lower(), "the banner says someone else changed the exam")
+        page.shot("conflict")
+        page.css("#conflict-reload").click()
+        page.wait(lambda: "pubis:L" in graded_table(page), "the reload showing the other change")
+        page.css('#skeleton [data-site="ribs:R"]').click()
+        page.keys("11", Keys.ENTER)
+        page.wait(lambda: (page.text("#site-status") or "").startswith("Saved"), "the regraded ribs saved after the reload")
+        total2 = total + cromris_unit("flat", {"signal": 1, "extent": 1}) * 2
+        check(page.text("#total") == str(total2), f"the total with pubis:L and ribs:R is {total2}")
+
+        print("7. the cohort dashboard", flush=True)
+        page.css('nav a[href="#/cohort"]').click()
+        page.wait(lambda: page.all("#cohort-report"), "the cohort report frame")
+        srcdoc = page.css("#cohort-report").get_attribute("srcdoc") or ""
+        check("<svg" in srcdoc or "<table" in srcdoc, "the cohort report has content")
+        page.shot("cohort")
+
+        print("8. a researcher cannot edit", flush=True)
+        page.css("#logout").click()
+        page.login("sam")
+        sam = server.token("sam")
+        # Researchers see pseudonyms; both worklists are in import order.
+        status, rows = server.api("GET", "/api/exams", token=sam)
+        status, reader_rows = server.api("GET", "/api/exams", token=reader)
+        at = [r["id"] for r in reader_rows].index(EXAM)
+        mine = [rows[at]]
+        check(mine[0]["id"] != EXAM and mine[0]["rai_cromris"] == total2 and mine[0]["graded_sites"] == 5,
+              "the researcher's worklist has the graded exam under a pseudonym")
+        page.css(f'#worklist tr[data-exam="{mine[0]["id"]}"]').click()
+        page.exam_loaded(mine[0]["id"])
+        check(page.css("#readonly-banner").is_displayed(), "the page says read only")
+        check(page.text("#total") == str(total2), "the researcher sees the total")
+        check(all(not b.is_enabled() for b in page.all("#grading-panel button.grade")), "every grade button is disabled")
+        check(not page.all("#save-site") and not page.all("#save-clinical"), "no save buttons")
+        check(all(not e.is_enabled() for e in page.all("#clinical-form input, #clinical-form select")), "the clinical form is disabled")
+        before_keys = page.pressed("signal")
+        page.keys("0", Keys.ENTER)
+        time.sleep(0.3)
+        check(page.pressed("signal") == before_keys, "digit keys change nothing")
+        status, _ = server.api("PUT", f"/api/exams/{mine[0]['id']}/sites/ribs:L", {"revision": 1, "signal": 1}, token=sam)
+        check(status == 403, "the API refuses the researcher's grading (403)")
+        page.shot("researcher")
+
+        severe = [e for e in d.get_log("browser") if e["level"] == "SEVERE"
+                  and not ("Failed to load resource" in e["message"] and any(f"status of {c}" in e["message"] for c in (400, 401, 403, 404, 405, 409)))]
+        check(not severe, f"no script errors in the browser console {severe}")
+        return 0
+    except Failure as f:
+        print("FAILED:", f, flush=True)
+        if page:
+            try:
+                page.shot("failure")
+            except Exception:
+                pass
+        return 1
+    finally:
+        if page:
+            page.quit()
+        server.stop()
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    crmo, source, artifacts = sys.argv[1:]
+    for prog in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(prog, os.X_OK):
+            print(f"SKIP: {prog} is missing (Debian packages chromium, chromium-driver)")
+            return SKIP
+    shutil.rmtree(artifacts, ignore_errors=True)
+    os.makedirs(artifacts)
+    tmp = tempfile.mkdtemp(prefix="crmo-web-")
+    try:
+        rc = run(crmo, source, artifacts, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("PASSED" if rc == 0 else "see the screenshots and server.log in " + artifacts)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
