@@ -366,6 +366,14 @@ def run(crmo, source, artifacts, tmp):
         check("<svg" in srcdoc or "<table" in srcdoc, "the cohort report has content")
         page.shot("cohort")
 
+        print("7b. the patient's timeline and the agreement view", flush=True)
+        d.get(server.base + "/#/patient/P021")
+        page.wait(lambda: page.text("#patient-id") == "P021", "the patient view")
+        check(len(page.all("#timeline tbody tr")) == 1 and len(page.all("#charts svg.line-chart")) == 3,
+              "the timeline lists the exam and draws RAI-CROMRIS, lesion count and PGA")
+        d.get(server.base + "/#/agreement")
+        page.wait(lambda: page.text("#agreement-status") not in (None, "", "Computing…"), "the agreement view")
+
         print("8. a researcher cannot edit", flush=True)
         page.css("#logout").click()
         page.login("sam")
