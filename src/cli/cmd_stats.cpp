@@ -258,7 +258,8 @@ void register_stats(CLI::App& app, Action& action) {
       std::cout << "alternative: " << st::to_string(r.alternative) << "\n";
       if (r.estimate) std::cout << fmt::format("{} = {:.6g}\n", r.estimate_name, *r.estimate);
       if (r.conf_int)
-        std::cout << fmt::format("{:g} % confidence interval: {:.6g} {:.6g}\n", r.conf_int->level * 100,
+        std::cout << fmt::format("{:g} % confidence interval{}: {:.6g} {:.6g}\n", r.conf_int->level * 100,
+                                 r.test == "spearman" ? " (Fisher z, standard error sqrt(1.06 / (n - 3)))" : "",
                                  r.conf_int->lower, r.conf_int->upper);
       return 0;
     };
