@@ -371,6 +371,22 @@ def run(crmo, source, artifacts, tmp):
         page.wait(lambda: page.text("#patient-id") == "P021", "the patient view")
         check(len(page.all("#timeline tbody tr")) == 1 and len(page.all("#charts svg.line-chart")) == 3,
               "the timeline lists the exam and draws RAI-CROMRIS, lesion count and PGA")
+        # A follow-up exam of P017 (examples/exams/P017-1 scored 6, 2, 4 by scoring.md).
+        follow = {"format": "crmo.exam/1", "patient": {"id": "P017", "sex": "F", "birth_date": "2010-05-02"},
+                  "exam": {"id": "P017-2", "date": "2021-09-20", "timepoint": "6m", "reader": "R1"},
+                  "clinical": {"pga": 3, "pain": 2},
+                  "lesions": [{"site": "tibia.distal_metaphysis:L", "signal": 1, "extent": 2},
+                              {"site": "femur.diaphysis:R", "signal": 1, "extent": 1}]}
+        status, _ = server.api("POST", "/api/exams", follow, token=reader)
+        check(status == 201, "a follow-up exam added through the API")
+        d.get(server.base + "/#/compare/P017-1/P017-2")
+        page.wait(lambda: page.all("#change-table tbody tr") and len(page.all("#cmp-b [data-site]")) == 124, "the side-by-side")
+        changes = {tr.get_attribute("data-site"): tr.get_attribute("data-change") for tr in page.all("#change-table tbody tr")}
+        check(changes == {"tibia.distal_metaphysis:L": "improved", "tibia.distal_epiphysis:L": "resolved",
+                          "spine.t7:M": "resolved", "femur.diaphysis:R": "new"}, f"the changes per site {changes}")
+        check("change-new" in page.css('#cmp-b [data-site="femur.diaphysis:R"]').get_attribute("class"), "the new site is marked")
+        check("RAI-CROMRIS change -7" in page.text("#view p"), "RAI-CROMRIS change 12 -> 5 is -7")
+        page.shot("compare")
         d.get(server.base + "/#/agreement")
         page.wait(lambda: page.text("#agreement-status") not in (None, "", "Computing…"), "the agreement view")
 
