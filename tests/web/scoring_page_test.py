@@ -390,6 +390,33 @@ def run(crmo, source, artifacts, tmp):
         d.get(server.base + "/#/agreement")
         page.wait(lambda: page.text("#agreement-status") not in (None, "", "Computing…"), "the agreement view")
 
+        print("7c. calibration on a reference exam", flush=True)
+        status, ref_before = server.api("GET", "/api/exams/P033-1", token=reader)
+        d.get(server.base + "/#/calibrate/P033-1")
+        page.exam_loaded("P033-1")
+        check(page.text("#ref-total") == "?", "the reference total is hidden until the end")
+        page.open_site_by_finder("femur.distal_metaphysis:L")
+        page.keys("22010", Keys.ENTER)  # as the reference: 2 + 2 + max(0, 1) + 0 = 5
+        page.wait(lambda: (page.text("#site-status") or "").startswith("Agrees with the reference (unit score 5)"), "agreement on a site")
+        page.open_site_by_finder("femur.distal_metaphysis:R")
+        page.keys("21000", Keys.ENTER)  # reference 1 + 1 = 2, this 2 + 1 = 3
+        page.wait(lambda: page.text("#site-status") == "Reference unit score 2, yours 3.", "disagreement on a site")
+        page.css("#finish").click()
+        page.wait(lambda: page.all("#calibration-kappa"), "the kappa after finishing")
+        # Cohen's kappa of the signal grade over the 124 unit-sides (ungraded = 0).
+        mine = {"femur.distal_metaphysis:L": 2, "femur.distal_metaphysis:R": 2}
+        ref = {l["site"]: l["signal"] for l in ref_before["exam"]["lesions"]}
+        sites = list(page.d.execute_script("return [...document.querySelectorAll('#skeleton [data-site]')].map(e => e.dataset.site)"))
+        a, b = [mine.get(x, 0) for x in sites], [ref.get(x, 0) for x in sites]
+        po = sum(x == y for x, y in zip(a, b)) / len(sites)
+        pe = sum((a.count(c) / len(sites)) * (b.count(c) / len(sites)) for c in (0, 1, 2))
+        kappa = (po - pe) / (1 - pe)
+        check(f"Cohen's kappa {kappa:.2f}" in page.text("#calibration-kappa"), f"the page's kappa is {kappa:.2f}")
+        check(page.text("#ref-total") == "19", "the reference total after finishing (examples/exams/README.md: 19)")
+        status, ref_after = server.api("GET", "/api/exams/P033-1", token=reader)
+        check(ref_after["revision"] == ref_before["revision"], "calibration grades were not sent to the server")
+        page.shot("calibration")
+
         print("8. a researcher cannot edit", flush=True)
         page.css("#logout").click()
         page.login("sam")
