@@ -412,6 +412,16 @@ def run(crmo, source, artifacts, tmp):
         pe = sum((a.count(c) / len(sites)) * (b.count(c) / len(sites)) for c in (0, 1, 2))
         kappa = (po - pe) / (1 - pe)
         check(f"Cohen's kappa {kappa:.2f}" in page.text("#calibration-kappa"), f"the page's kappa is {kappa:.2f}")
+        # And against R: psych::cohen.kappa(cbind(a, b))$kappa (unweighted); 0.419204 here.
+        if shutil.which("Rscript"):
+            r = subprocess.run(["Rscript", "-e", "suppressMessages(library(psych)); "
+                                f"a <- c({','.join(map(str, a))}); b <- c({','.join(map(str, b))}); "
+                                "cat(sprintf('%.6f', suppressWarnings(cohen.kappa(cbind(a, b)))$kappa))"],
+                               capture_output=True, text=True, timeout=120)
+            check(r.returncode == 0 and abs(float(r.stdout) - kappa) < 1e-6,
+                  f"R psych::cohen.kappa gives the same kappa ({r.stdout.strip()})")
+        else:
+            print("  note: Rscript is missing (r-base-core, r-cran-psych): the R cross-check did not run")
         check(page.text("#ref-total") == "19", "the reference total after finishing (examples/exams/README.md: 19)")
         status, ref_after = server.api("GET", "/api/exams/P033-1", token=reader)
         check(ref_after["revision"] == ref_before["revision"], "calibration grades were not sent to the server")
