@@ -244,6 +244,15 @@ def run(crmo, source, artifacts, tmp):
         ids = {tr.get_attribute("data-exam") for tr in page.all("#worklist tbody tr[data-exam]")}
         check({"P017-1", "P021-1", "P033-1"} <= ids, "the worklist lists the imported exams")
         page.shot("worklist")
+        bad = {"format": "crmo.exam/1", "patient": {"id": "P100"}, "exam": {"id": "P100-1", "date": "2021-13-01"}, "lesions": []}
+        status, err = server.api("POST", "/api/exams", bad, token=reader)
+        check(status == 400 and err.get("problems"), "the API refuses a new exam dated 2021-13-01")
+        for name, value in (("patient_id", "P100"), ("exam_id", "P100-1"), ("date", "2021-13-01")):
+            page.css(f'#new-exam [name="{name}"]').send_keys(value)
+        page.css("#new-exam button[type=submit]").click()
+        page.wait(lambda: page.text('#new-exam .field-error[data-error-for="date"]'), "an error next to the new exam's date")
+        check(page.text('#new-exam .field-error[data-error-for="date"]') == err["problems"][0]["message"],
+              "next to the date: the server's message")
         page.css(f'#worklist tr[data-exam="{EXAM}"]').click()
         page.exam_loaded(EXAM)
         check(len(page.all("#skeleton [data-site]")) == 124, "the skeleton has 124 unit-side shapes")
