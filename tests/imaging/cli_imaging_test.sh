@@ -21,8 +21,8 @@ contains() {  # contains FILE TEXT DESCRIPTION
 }
 
 P=$TMP/ph
-expect 0 "phantom" -- "$CRMO" phantom "$P" --stations 4 --lesions 3 --seed 5 --matrix 128 --pixel 3 \
-  --slices 24 --slice-mm 6 --overlap 33 --noise 4
+expect 0 "phantom" -- "$CRMO" phantom "$P" --stations 4 --lesions 3 --seed 5 --matrix 256 --pixel 1.5 \
+  --slices 40 --slice-mm 4 --overlap 36 --noise 4
 py_is "$P/truth.json" "len(d['lesions']) == 3 and all(l['volume_ml'] >= 1 for l in d['lesions'])" "phantom truth"
 
 # The exam document a reader made: the phantom's lesion sites graded (signal 2).
@@ -36,7 +36,7 @@ json.dump(doc, open(sys.argv[2], "w"), indent=1)
 EOF
 cp "$TMP/exam.json" "$TMP/exam.orig.json"
 
-O=$TMP/out
+O=$TMP/ingested
 expect 0 "ingest" -- "$CRMO" ingest "$P/dicom" --exam "$TMP/exam.json" --out "$O"
 # Not a terminal: no progress bar in the output.
 if grep -q $'\r' "$TMP/err"; then fails=$((fails+1)); echo "FAIL: progress bar drawn without a terminal"; else passes=$((passes+1)); fi
@@ -44,7 +44,7 @@ M=$O/manifest.json
 py_is "$M" "d['format'] == 'crmo.imaging-manifest/1' and d['exam_id'] == 'PH5-1'" "manifest names the exam"
 py_is "$M" "d['exam_document'].endswith('exam.json') and len(d['graded_sites']) == 3" "manifest links the document"
 py_is "$M" "len(d['series']) == 8 and len(d['stations']) == 2 and all(len(s['series']) == 4 for s in d['stations'])" "series and stations"
-py_is "$M" "all('geometry' in s and s['geometry']['dims'] == [128, 128, 24] for s in d['series'])" "geometry per series"
+py_is "$M" "all('geometry' in s and s['geometry']['dims'] == [256, 256, 40] for s in d['series'])" "geometry per series"
 py_is "$M" "sorted(v['kind'] for v in d['volumes']) == ['whole_body', 'whole_body']" "two whole-body volumes"
 py_is "$M" "d['pictures'][0]['kind'] == 'mip' and len(d['pictures'][0]['marks']) == 3" "MIP with the graded sites marked"
 for f in $(python3 -c "import json,sys; print(' '.join(p['file'] for p in json.load(open(sys.argv[1]))['pictures']))" "$M"); do
