@@ -121,9 +121,14 @@ function init() {
     location.hash = "#/exams";
     showLogin("");
   });
-  window.addEventListener("hashchange", async () => {
-    if (current && current.panel && current.panel.dirty && !current.readOnly) {
-      if (!(await current.save())) return; // stays; the panel shows why
+  // Leaving an exam saves its open site and clinical form first; if a save fails the
+  // page stays (and so does its address), showing why.
+  window.addEventListener("hashchange", async (ev) => {
+    if (current && !current.readOnly) {
+      let ok = true;
+      if (current.panel && current.panel.dirty) ok = await current.save();
+      if (ok && current.clinical && current.clinical.dirty) ok = await current.clinical.save();
+      if (!ok) { history.replaceState(null, "", ev.oldURL); return; }
     }
     if (session.get()) route();
   });

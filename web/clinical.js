@@ -20,6 +20,7 @@ export const CLINICAL_FIELDS = [
   { name: "clinical_severity", label: "Clinical severity (center's total)", type: "number" },
 ];
 const NAMES = CLINICAL_FIELDS.map((f) => f.name);
+let liveEvaluation = true; // false once the server says it cannot evaluate unsaved values
 
 export class ClinicalForm {
   // getExam() -> {id, revision, clinical}; onSaved(reply) after a successful save;
@@ -131,11 +132,12 @@ export class ClinicalForm {
     if (!box) return;
     const exam = this.getExam();
     let result = null, note = "";
-    if (live && this.dirty) {
+    if (live && this.dirty && liveEvaluation) {
       try {
         result = await api.post("/api/exams/" + encodeURIComponent(exam.id) + "/clinical-instruments", { clinical: this.value() });
         note = "for the values as typed (not saved yet)";
       } catch (err) {
+        if (err.status === 404 || err.status === 405) liveEvaluation = false; // not offered: stop asking
         if (err.status === 400) { this.showProblems(err.problems); note = ""; }
         result = null;
       }
