@@ -102,7 +102,7 @@ std::vector<Scatter> scatters(const Analysis& a, std::size_t outcome_index) {
     s.title = a.parameter_names[p];
     s.subtitle = fmt::format("rs = {:.2f}, p = {}, p Holm = {}, n = {}", *c->rs, pv(c->p_value), pv(c->p_holm), c->n);
     s.x_label = a.parameter_names[p];
-    s.y_label = outcome_axis(a, o);
+    s.y_label = outcome_label(o);  // short: the section heading says when it is the composite
     s.x = column(a, false, p);
     s.y = column(a, true, outcome_index);
     out.push_back(std::move(s));
