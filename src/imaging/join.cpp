@@ -96,10 +96,39 @@ JoinResult join_stations(const std::vector<const Volume*>& stations, int axis) {
       if (i < j) r.overlap_mm.push_back(width * out.geom.spacing[axis]);
     }
 
+  // Fast path (stations on one grid, joined along rows or slices): a row only one
+  // station covers, outside any overlap, is that station's row, copied.
+  const bool all_integral = axis != 0 && std::all_of(maps.begin(), maps.end(), [&](const Mapping& m) {
+    return m.integral && m.value_scale == 1 && m.value_shift == 0 && m.v->is_signed == out.is_signed;
+  });
+  auto copy_row = [&](std::size_t j, std::size_t k) {
+    if (!all_integral) return false;
+    const Mapping* only = nullptr;
+    for (const Mapping& m : maps) {
+      const double sj = j + m.shift[1], sk = k + m.shift[2];
+      if (sj < 0 || sk < 0 || sj > m.v->dims.ny - 1.0 || sk > m.v->dims.nz - 1.0) continue;
+      const double pos = axis == 1 ? static_cast<double>(j) : static_cast<double>(k);
+      if (only || (m.ramp_lo > 0 && pos - m.lo < m.ramp_lo + 0.5) || (m.ramp_hi > 0 && m.hi - pos < m.ramp_hi + 0.5))
+        return false;  // two stations here, or inside a ramp: blend
+      only = &m;
+    }
+    if (!only) return true;  // no station: the row stays 0
+    const Volume& s = *only->v;
+    const long shift = static_cast<long>(only->shift[0]);
+    const long first = std::max(0L, -shift);
+    const long last = std::min(static_cast<long>(out.dims.nx) - 1, static_cast<long>(s.dims.nx) - 1 - shift);
+    if (last < first) return true;
+    const std::uint16_t* src = s.data.data() + s.index(static_cast<std::size_t>(first + shift),
+                                                        static_cast<std::size_t>(j + only->shift[1]),
+                                                        static_cast<std::size_t>(k + only->shift[2]));
+    std::copy(src, src + (last - first + 1), out.data.data() + out.index(static_cast<std::size_t>(first), j, k));
+    return true;
+  };
   parallel_for(out.dims.nz, 0, [&](std::size_t k) {
     std::vector<double> w(maps.size());
     std::vector<double> sum(out.dims.nx), wsum(out.dims.nx);
     for (std::size_t j = 0; j < out.dims.ny; ++j) {
+      if (copy_row(j, k)) continue;
       std::fill(sum.begin(), sum.end(), 0.0);
       std::fill(wsum.begin(), wsum.end(), 0.0);
       for (const Mapping& m : maps) {

@@ -22,6 +22,19 @@ nlohmann::json placed_json(const PngInfo& info) {
   return a;
 }
 
+// Lesions and fluid are 5-8 times muscle on STIR: cap the window at 4 times the median
+// body value so that muscle and marrow stay visible and lesions stand out white.
+void body_window(const Picture& p, double threshold, double& lo, double& hi) {
+  auto_window(p, lo, hi, 99.5);
+  if (!(threshold > 0)) return;
+  std::vector<float> body;
+  for (float x : p.values)
+    if (x > threshold) body.push_back(x);
+  if (body.size() < 16) return;
+  std::nth_element(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(body.size() / 2), body.end());
+  hi = std::min(hi, 4.0 * body[body.size() / 2]);
+}
+
 }  // namespace
 
 nlohmann::json draw_exam_pictures(const Volume& v, const PictureOptions& opt) {
@@ -60,7 +73,7 @@ nlohmann::json draw_exam_pictures(const Volume& v, const PictureOptions& opt) {
   marks.insert(marks.end(), opt.marks.begin(), opt.marks.end());
   out["pictures"] = nlohmann::json::array();
   double lo, hi;
-  auto_window(mip, lo, hi, 99.5);
+  body_window(mip, body.threshold, lo, hi);
   const std::string mip_name = opt.stem + "_mip.png";
   const PngInfo mi = write_png(mip, (fs::path(opt.out_dir) / mip_name).string(), lo, hi, marks);
   out["pictures"].push_back({{"kind", "mip"}, {"file", mip_name}, {"width", mi.width}, {"height", mi.height},
@@ -89,7 +102,7 @@ nlohmann::json draw_exam_pictures(const Volume& v, const PictureOptions& opt) {
   for (const auto& [why, k] : planes) {
     const Picture pic = coronal_slice(v, k);
     double l2, h2;
-    auto_window(pic, l2, h2, 99.0);
+    body_window(pic, body.threshold, l2, h2);
     std::vector<SiteMark> near;
     for (const auto& m : marks) {
       const double d = (v.geom.to_index(m.point)[mip.depth_axis] - static_cast<double>(k)) * v.geom.spacing[mip.depth_axis];
