@@ -30,7 +30,7 @@ ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2
 files=$(find "$W/ph/dicom" -type f | wc -l)
 bytes=$(du -sb "$W/ph/dicom" | cut -f1)
 echo "phantom: $files DICOM files, $((bytes / 1048576)) MiB (4 stations x 40 slices x 384x384, STIR + T1)"
-echo "machine: $(nproc) cores; dcm2niix $(dcm2niix -v 2>/dev/null | grep -o 'v[0-9.]*' | head -1); crmo --threads $THREADS"
+echo "machine: $(nproc) cores; dcm2niix $(dcm2niix -v 2>/dev/null | grep -o 'v[0-9][0-9.]*' | head -1); crmo --threads $THREADS"
 find "$W/ph/dicom" -type f -exec cat {} + > /dev/null  # warm the page cache
 
 : > "$W/t_cat"; : > "$W/t_d2n"; : > "$W/t_crmo"
