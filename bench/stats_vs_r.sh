@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build-bench}
 SIZES=${SIZES:-"54 1000 10000 100000 1000000"}
-BCA_SIZES=${BCA_SIZES:-"54 10000"}
+BCA_SIZES=${BCA_SIZES-"54 10000"}  # BCA_SIZES="" skips the bootstrap
 R_MAX_ROWS=${R_MAX_ROWS:-1000000}
 if [ "${NO_BUILD:-0}" = 1 ]; then
   [ -x "$BUILD/bench/bench_stats" ] || { echo "no $BUILD/bench/bench_stats" >&2; exit 1; }
