@@ -1,19 +1,15 @@
-// crmo import PATH: exam documents or a cohort folder into the database, all or nothing.
+// crmo import PATH: exam documents (one per reading) or a cohort folder into the
+// database, all or nothing; problems reported as `crmo validate` reports them (exit 2).
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
-#include "formats/exam_source.hpp"
 #include "store/store.hpp"
+#include "store/transfer.hpp"
 
 namespace crmo::cli {
-
-std::string default_actor() {
-  const char* u = std::getenv("USER");
-  return std::string("cli:") + (u && *u ? u : "unknown");
-}
 
 void register_import(CLI::App& app, Action& action) {
   struct Opts {
@@ -22,16 +18,21 @@ void register_import(CLI::App& app, Action& action) {
   };
   auto o = std::make_shared<Opts>();
   auto* sub = app.add_subcommand("import", "Import exam documents or a cohort folder into the database, all or nothing");
-  sub->add_option("PATH", o->path, "Exam JSON, folder of exam JSONs, or cohort folder")->required();
-  sub->add_option("--db", o->db, "SQLite file, or a postgresql:// URL");
+  sub->add_option("PATH", o->path,
+                  "Exam JSON, folder of exam JSONs (one per reading, also one folder down), or cohort folder")
+      ->required();
+  sub->add_option("--db", o->db, "SQLite file (created when missing), or a postgresql:// URL");
   add_scheme_options(sub, o->choice);
   sub->callback([o, &action] {
     action = [o] {
       Domain d = load_domain(o->choice);
-      auto exams = load_exams(o->path, d.atlas, d.scheme);
+      const char* user = std::getenv("USER");
+      const std::string actor = std::string("cli:") + (user && *user ? user : "unknown");  // for the audit trail
+      auto input = store::read_import(o->path, d.atlas, d.scheme);  // bad input: exit 2, no database touched
       auto store = store::Store::open(o->db);
-      store->import_exams(exams, default_actor());
-      std::cout << "imported " << exams.size() << " exam(s) into " << store->location() << "\n";
+      auto n = store::import_into(*store, input, actor);
+      std::cout << "imported " << n.readings << " reading(s) of " << n.exams << " exam(s) into " << store->location()
+                << "\n";
       return 0;
     };
   });

@@ -2,6 +2,7 @@
 // "interactive" limits: about 0.1 s and 64 MiB per login). Session tokens: 32 random
 // bytes given to the client once; the database keeps only their BLAKE2b hash, so a
 // copy of the database opens no session.
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
@@ -157,6 +158,8 @@ std::vector<User> Store::users() {
   auto r = db_->query("SELECT name, role, created_at FROM users ORDER BY name");
   std::vector<User> out;
   for (const auto& row : r.rows) out.push_back(User{row[0].value_or(""), row[1].value_or(""), "", row[2].value_or("")});
+  // Byte order on both backends (PostgreSQL's ORDER BY follows the server's locale).
+  std::sort(out.begin(), out.end(), [](const User& a, const User& b) { return a.name < b.name; });
   return out;
 }
 

@@ -3,10 +3,14 @@
 #include <cctype>
 #include <filesystem>
 
+#include "formats/input_error.hpp"
+
 namespace crmo::store {
 
 Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : Value(); }
-Value opt(const std::optional<double>& v) { return v ? Value(*v) : Value(); }
+// -0.0 is stored as 0.0: SQLite keeps integral REALs as integers and drops the sign,
+// PostgreSQL keeps it; one value on both backends (they compare equal anyway).
+Value opt(const std::optional<double>& v) { return v ? Value(*v == 0 ? 0.0 : *v) : Value(); }
 Value opt(const std::optional<bool>& v) { return v ? Value(std::int64_t(*v ? 1 : 0)) : Value(); }
 
 bool is_postgresql_url(const std::string& location) {
@@ -17,7 +21,7 @@ std::unique_ptr<Connection> connect(const std::string& location) { return connec
 
 std::unique_ptr<Connection> connect(const std::string& location, bool create) {
   static const char* kExpected = "expected an SQLite file path (default crmo.db) or postgresql://user@host:port/database";
-  if (location.empty()) throw DatabaseError(std::string("--db is empty: ") + kExpected);
+  if (location.empty()) throw InputError("--db", std::string("is empty: ") + kExpected);
   if (is_postgresql_url(location)) return connect_postgresql(location);
   auto scheme = location.find("://");
   if (scheme != std::string::npos) {
@@ -25,12 +29,12 @@ std::unique_ptr<Connection> connect(const std::string& location, bool create) {
     for (std::size_t i = 0; i < scheme; ++i)
       word = word && (std::isalnum(static_cast<unsigned char>(location[i])) || location[i] == '+');
     if (word)
-      throw DatabaseError("--db " + location.substr(0, scheme) + "://...: this kind of database is not supported; " +
-                          kExpected);
+      throw InputError("--db", location.substr(0, scheme) + "://...: this kind of database is not supported; " +
+                                   kExpected);
   }
   std::error_code ec;
   if (std::filesystem::is_directory(location, ec))
-    throw DatabaseError("--db " + location + " is a folder; " + kExpected);
+    throw InputError("--db", location + " is a folder; " + kExpected);
   return connect_sqlite(location, create);
 }
 
@@ -67,7 +71,8 @@ std::vector<std::string> named_parameters(const std::string& sql, std::string* n
       std::size_t k = 0;
       while (k < names.size() && names[k] != name) ++k;
       if (k == names.size()) names.push_back(name);
-      out += "$" + std::to_string(k + 1);
+      out += '$';
+      out += std::to_string(k + 1);
       i = j;
       continue;
     }

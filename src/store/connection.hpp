@@ -55,7 +55,9 @@ class Connection {
 
 // "postgresql://..." or "postgres://..." opens PostgreSQL; a path opens an SQLite file
 // (created when missing unless `create` is false). Any other "scheme://", an empty
-// string or a folder is a DatabaseError saying what --db expects.
+// string, a folder, a missing file (create false) or a file that is not SQLite is bad
+// input: crmo::InputError placed at "--db", saying what is expected (the CLI exits 2).
+// A server that cannot be reached is a DatabaseError.
 std::unique_ptr<Connection> connect(const std::string& location);
 std::unique_ptr<Connection> connect(const std::string& location, bool create);
 std::unique_ptr<Connection> connect_sqlite(const std::string& path);

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -25,17 +26,16 @@ void check_sites_unique(const std::vector<SiteGrading>& gradings) {
       throw std::invalid_argument("the site " + g.site + " is graded twice in one reading: a site appears at most once");
 }
 
-// Readings matching `where` (on r. and e.), main reading first, then by reader.
+// Readings matching `where` (on r. and e.): exams in import order, each exam's main
+// reading first, then by reader name byte by byte (sorted here, not by the database,
+// whose text collation differs between backends and locales).
 std::vector<Reading> load_readings(Connection& db, const std::string& where, const Params& p) {
   auto r = db.query(
       "SELECT r.exam_id, r.reader, r.kind, r.revision, r.updated_at, r.updated_by, r.clinical_json, "
-      "e.reader AS main_reader "
-      "FROM readings r JOIN exams e ON e.id = r.exam_id WHERE " + where +
-          " ORDER BY e.position, CASE WHEN r.reader = e.reader THEN 0 ELSE 1 END, r.reader",
+      "e.reader AS main_reader, e.position FROM readings r JOIN exams e ON e.id = r.exam_id WHERE " + where,
       p);
   Cols c(r.columns);
-  std::vector<Reading> out;
-  std::map<std::pair<std::string, std::string>, std::size_t> at;
+  std::vector<std::pair<std::int64_t, Reading>> found;
   for (const auto& row : r.rows) {
     Reading x;
     x.exam_id = c.text(row, "exam_id");
@@ -46,6 +46,15 @@ std::vector<Reading> load_readings(Connection& db, const std::string& where, con
     x.updated_by = c.text(row, "updated_by");
     x.main = x.reader == c.text(row, "main_reader");
     if (auto cj = c.at(row, "clinical_json")) x.clinical = clinical_from_json(*cj);
+    found.emplace_back(c.integer(row, "position"), std::move(x));
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::make_tuple(a.first, !a.second.main, std::cref(a.second.reader)) <
+           std::make_tuple(b.first, !b.second.main, std::cref(b.second.reader));
+  });
+  std::vector<Reading> out;
+  std::map<std::pair<std::string, std::string>, std::size_t> at;
+  for (auto& [position, x] : found) {
     at[{x.exam_id, x.reader}] = out.size();
     out.push_back(std::move(x));
   }
@@ -201,6 +210,11 @@ std::vector<Reading> Store::readings(const std::string& exam_id) {
   return load_readings(*db_, "r.exam_id = :id", {{"id", exam_id}});
 }
 
+std::vector<Reading> Store::readings() {
+  auto l = lock();
+  return load_readings(*db_, "1 = 1", {});
+}
+
 std::int64_t Store::save_reading(const std::string& exam_id, const std::string& reader,
                                  const std::vector<SiteGrading>& gradings, std::int64_t expected,
                                  const std::string& actor) {
@@ -327,11 +341,11 @@ std::vector<WorklistItem> Store::worklist(const std::string& reader, bool blinde
       "FROM exams e LEFT JOIN readings r ON r.exam_id = e.id AND r.reader = :reader ORDER BY e.position",
       {{"reader", reader}});
   std::map<std::string, std::vector<std::string>> others;
-  if (!blinded)
-    for (const auto& row : db_->query("SELECT exam_id, reader FROM readings WHERE reader <> :reader ORDER BY exam_id, reader",
-                                      {{"reader", reader}})
-                               .rows)
+  if (!blinded) {
+    for (const auto& row : db_->query("SELECT exam_id, reader FROM readings WHERE reader <> :reader", {{"reader", reader}}).rows)
       others[row.at(0).value_or("")].push_back(row.at(1).value_or(""));
+    for (auto& [id, names] : others) std::sort(names.begin(), names.end());
+  }
   Cols c(r.columns);
   std::vector<WorklistItem> out;
   for (const auto& row : r.rows) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/input_error.hpp"
 #include "store/connection.hpp"
 
 namespace crmo::store {
@@ -17,12 +18,12 @@ class SqliteConnection final : public Connection {
     std::error_code ec;
     const bool exists = path_ == ":memory:" || std::filesystem::exists(path_, ec);
     if (!exists && !create)
-      throw DatabaseError("no database " + path_ + " (crmo import creates one; or give --db)");
+      throw InputError("--db", "no database " + path_ + " (crmo import creates one; or give --db)");
     if (!exists) {
       auto parent = std::filesystem::path(path_).parent_path();
       if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
-        throw DatabaseError("cannot create the SQLite database " + path_ + ": the folder " + parent.string() +
-                            " does not exist");
+        throw InputError("--db", "cannot create the SQLite database " + path_ + ": the folder " + parent.string() +
+                                     " does not exist");
     }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
@@ -39,8 +40,8 @@ class SqliteConnection final : public Connection {
     } catch (const DatabaseError& e) {
       sqlite3_close(db_);
       db_ = nullptr;
-      throw DatabaseError("cannot open " + path_ + " as an SQLite database (" + e.what() +
-                          "): --db wants a crmo database file or a postgresql:// URL");
+      throw InputError("--db", "cannot open " + path_ + " as an SQLite database (" + e.what() +
+                                   "): expected a crmo database file or a postgresql:// URL");
     }
   }
   ~SqliteConnection() override {

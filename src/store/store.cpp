@@ -176,6 +176,7 @@ std::vector<Patient> Store::patients() {
     p.age_years = c.number(row, "age_years");
     out.push_back(p);
   }
+  std::sort(out.begin(), out.end(), [](const Patient& a, const Patient& b) { return a.id < b.id; });  // byte order
   return out;
 }
 

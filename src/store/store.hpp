@@ -153,6 +153,7 @@ class Store {
   // to the main reading also bumps the exam's revision. Every change is audited.
   std::optional<Reading> find_reading(const std::string& exam_id, const std::string& reader);
   std::vector<Reading> readings(const std::string& exam_id);  // main first, then by reader
+  std::vector<Reading> readings();  // of every exam, exams in import order
   // Creates (expected_revision 0) or replaces a reader's whole reading.
   std::int64_t save_reading(const std::string& exam_id, const std::string& reader,
                             const std::vector<SiteGrading>& gradings, std::int64_t expected_revision,

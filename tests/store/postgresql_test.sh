@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 # PostgreSQL refuses to run as root: use the postgres account (or nobody).
 as_pg=()
@@ -34,14 +35,28 @@ if [ "$(id -u)" = 0 ]; then
   as_pg=(runuser -u "$pg_user" --)
 fi
 
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() {  # the kernel's choice of a free loopback port
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+start_ns=$(date +%s%N)
 "${as_pg[@]}" "$bindir/initdb" -D "$tmp/data" -U crmo -A trust --no-sync >"$tmp/initdb.log" 2>&1 ||
-  { cat "$tmp/initdb.log" >&2; exit 1; }
-"${as_pg[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off" start >/dev/null ||
-  { cat "$tmp/server.log" >&2; exit 1; }
+  { echo "postgresql_test: initdb failed:" >&2; cat "$tmp/initdb.log" >&2; exit 1; }
+# A port taken between choosing and binding it: try again with another (3 times).
+for attempt in 1 2 3; do
+  port=$(free_port)
+  if "${as_pg[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c max_connections=40" \
+      start >/dev/null; then
+    break
+  fi
+  if [ $attempt = 3 ]; then
+    echo "postgresql_test: the server did not start:" >&2; cat "$tmp/server.log" >&2; exit 1
+  fi
+done
 pid=$(head -1 "$tmp/data/postmaster.pid")
-echo "postgresql_test: server PID $pid on 127.0.0.1:$port"
+# Should this script be killed outright (ctest timeout), the server still stops.
+( while kill -0 $$ 2>/dev/null; do sleep 1; done; kill -INT "$pid" 2>/dev/null ) >/dev/null 2>&1 &
+echo "postgresql_test: server PID $pid on 127.0.0.1:$port, up in $(( ($(date +%s%N) - start_ns) / 1000000 )) ms"
 
 export CRMO_TEST_PG_URL="postgresql://crmo@127.0.0.1:$port/postgres"
 status=0

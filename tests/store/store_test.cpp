@@ -226,15 +226,20 @@ TEST_P(StoreTest, OfSimultaneousWritersExactlyOneWins) {
 }
 
 TEST(StoreLocation, BadDbStringsGiveAClearError) {
+  // Malformed values are bad input (InputError at --db: exit 2); an unreachable server
+  // is a DatabaseError (exit 1).
   auto message = [](const std::string& location, bool create = true) {
     try {
       Store::open(location, {.create = create});
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.problems().at(0).place, "--db");
+      return "input: " + e.problems().at(0).message;
     } catch (const DatabaseError& e) {
-      return std::string(e.what());
+      return "database: " + std::string(e.what());
     }
     return std::string("no error");
   };
-  EXPECT_NE(message("").find("--db is empty"), std::string::npos);
+  EXPECT_EQ(message("").rfind("input: is empty", 0), 0u) << message("");
   EXPECT_NE(message("mysql://db.example.org/crmo").find("not supported"), std::string::npos);
   EXPECT_NE(message(fs::temp_directory_path().string()).find("is a folder"), std::string::npos);
   EXPECT_NE(message("/nonexistent-crmo-folder/x.db").find("does not exist"), std::string::npos);
@@ -245,9 +250,10 @@ TEST(StoreLocation, BadDbStringsGiveAClearError) {
   auto m = message(junk.string());
   fs::remove(junk);
   EXPECT_NE(m.find("as an SQLite database"), std::string::npos) << m;
+  EXPECT_EQ(m.rfind("input:", 0), 0u) << m;
   // A malformed or unreachable PostgreSQL URL; the password never shows.
   m = message("postgresql://ann:s3cret@127.0.0.1:1/crmo");
-  EXPECT_NE(m.find("cannot connect to PostgreSQL"), std::string::npos) << m;
+  EXPECT_EQ(m.rfind("database: cannot connect to PostgreSQL", 0), 0u) << m;
   EXPECT_EQ(m.find("s3cret"), std::string::npos) << m;
   m = message("postgresql://ann:s3cret@127.0.0.1:notaport/crmo");
   EXPECT_NE(m.find("cannot connect to PostgreSQL"), std::string::npos) << m;
