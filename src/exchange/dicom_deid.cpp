@@ -165,7 +165,7 @@ void deidentify_dataset(DcmDataset& ds, const Pseudonymizer& p) {
   ds.putAndInsertString(DCM_PatientIdentityRemoved, "YES");
   ds.putAndInsertString(DCM_LongitudinalTemporalInformationModified, "MODIFIED");
   ds.putAndInsertString(DCM_DeidentificationMethod,
-                        "crmo: PS3.15 basic profile; keyed pseudonym; dates shifted per patient");
+                        "crmo: PS3.15 basic profile, keyed pseudonyms, dates shifted");
   ds.findAndDeleteElement(DCM_DeidentificationMethodCodeSequence);
   const char* codes[][2] = {{"113100", "Basic Application Confidentiality Profile"},
                             {"113107", "Retain Longitudinal Temporal Information Modified Dates Option"},

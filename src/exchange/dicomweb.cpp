@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include "exchange/multipart.hpp"
+#include "formats/input_error.hpp"
 
 namespace crmo::exchange {
 
@@ -25,13 +26,13 @@ struct Endpoint {
 Endpoint split_url(const std::string& url) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos || (url.compare(0, scheme_end, "http") != 0 && url.compare(0, scheme_end, "https") != 0))
-    throw std::invalid_argument("--server: expected an http:// or https:// URL, got '" + url + "'");
+    throw InputError("--server", "expected an http:// or https:// URL, got '" + url + "'");
   auto path_start = url.find('/', scheme_end + 3);
   Endpoint e;
   e.origin = url.substr(0, path_start);
   e.prefix = path_start == std::string::npos ? "" : url.substr(path_start);
   while (!e.prefix.empty() && e.prefix.back() == '/') e.prefix.pop_back();
-  if (e.origin.size() <= scheme_end + 3) throw std::invalid_argument("--server: no host in '" + url + "'");
+  if (e.origin.size() <= scheme_end + 3) throw InputError("--server", "no host in '" + url + "'");
   return e;
 }
 
@@ -153,7 +154,7 @@ std::vector<StudyInfo> qido_find_studies(const DicomwebServer& server, const Stu
 }
 
 std::vector<SeriesInfo> qido_find_series(const DicomwebServer& server, const std::string& study_uid) {
-  if (!is_uid(study_uid)) throw std::invalid_argument("not a DICOM UID: '" + study_uid + "'");
+  if (!is_uid(study_uid)) throw InputError("--study", "not a DICOM UID: '" + study_uid + "'");
   std::vector<SeriesInfo> out;
   for (const auto& o : qido(server, "/studies/" + study_uid +
                                         "/series?includefield=SeriesDescription&includefield=NumberOfSeriesRelatedInstances")) {
@@ -171,8 +172,8 @@ std::vector<SeriesInfo> qido_find_series(const DicomwebServer& server, const std
 std::vector<RetrievedInstance> wado_retrieve(const DicomwebServer& server, const std::string& study_uid,
                                              const std::optional<std::string>& series_uid, const fs::path& out_dir,
                                              const std::function<void(std::size_t, std::size_t)>& progress) {
-  if (!is_uid(study_uid)) throw std::invalid_argument("not a DICOM UID: '" + study_uid + "'");
-  if (series_uid && !is_uid(*series_uid)) throw std::invalid_argument("not a DICOM UID: '" + *series_uid + "'");
+  if (!is_uid(study_uid)) throw InputError("--study", "not a DICOM UID: '" + study_uid + "'");
+  if (series_uid && !is_uid(*series_uid)) throw InputError("--series", "not a DICOM UID: '" + *series_uid + "'");
   // One request per series keeps each response (and a failed retry) small.
   std::vector<SeriesInfo> series = qido_find_series(server, study_uid);
   if (series_uid) {
