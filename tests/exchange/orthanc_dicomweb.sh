@@ -11,10 +11,18 @@ py=/usr/bin/python3  # Debian's, with python3-pydicom and python3-jsonschema
 crmo=$1
 here=$(cd "$(dirname "$0")" && pwd)
 orthanc=/usr/sbin/Orthanc
-plugin=""
-for p in /usr/share/orthanc/plugins/libOrthancDicomWeb.so /usr/lib/orthanc/libOrthancDicomWeb.so*; do
-  if [ -e "$p" ]; then plugin=$p; break; fi
-done
+find_plugin() {
+  plugin=""
+  for p in /usr/share/orthanc/plugins/libOrthancDicomWeb.so /usr/lib/orthanc/libOrthancDicomWeb.so*; do
+    if [ -e "$p" ]; then plugin=$p; break; fi
+  done
+}
+find_plugin
+if { [ ! -x "$orthanc" ] || [ -z "$plugin" ]; } && [ "$(id -u)" = 0 ]; then
+  # The issue asks the test to install what is missing (CI installs the package lists first).
+  DEBIAN_FRONTEND=noninteractive apt-get install -y orthanc orthanc-dicomweb >&2 || true
+  find_plugin
+fi
 if [ ! -x "$orthanc" ] || [ -z "$plugin" ]; then
   echo "Orthanc or its DICOMweb plugin is missing: apt-get install -y orthanc orthanc-dicomweb" >&2
   exit 1
