@@ -167,6 +167,7 @@ int serve(const ServeOptions& o, std::ostream& log) {
   const int threads = o.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http.set_keep_alive_max_count(1000);
+  http.set_tcp_nodelay(true);  // else small answers wait ~40 ms for delayed ACKs (Nagle)
   http.set_payload_max_length(16 * 1024 * 1024);
   auto api = [&](const httplib::Request& req, httplib::Response& res) { dispatcher.api(req, res); };
   for (const char* pattern : {"/api", "/api/.*"}) {
