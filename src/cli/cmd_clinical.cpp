@@ -140,6 +140,7 @@ void register_clinical(CLI::App& app, Action& action) {
           bounds = fmt::format("between {:g} and {}", *r.lower, r.upper ? fmt::format("{:g}", *r.upper) : "unbounded");
         std::cout << fmt::format("  {:<18} {:<24} {}{}{}\n", r.name, r.status, value,
                                  r.outcome ? (value.empty() ? "" : ", ") + *r.outcome : "", bounds);
+        std::cout << "      " << r.title << "\n";  // says what it is (crmo's own composite, ...)
         if (!r.missing.empty()) {
           std::string m;
           for (const auto& x : r.missing) m += (m.empty() ? "" : ", ") + x;

@@ -110,15 +110,17 @@ cp "$TMP/out" "$TMP/agreement.json"
 jq_is "$TMP/agreement.json" 'd["readers"] == ["R1", "R2"] and d["exam_ids"] == ["P1-1", "P2-1"] and len(d["exams_left_out"]) == 2' "readers and exams"
 # Totals R1 10, 3; R2 7, 3: differences -3, 0 -> bias -1.5, SD sqrt(4.5).
 jq_is "$TMP/agreement.json" 'abs(d["bland_altman"][0]["bias"] + 1.5) < 1e-12 and abs(d["bland_altman"][0]["sd"] - 4.5 ** 0.5) < 1e-12' "Bland-Altman bias and SD"
-jq_is "$TMP/agreement.json" 'len(d["icc"]["forms"]) == 6 and [c for c in d["categories"] if c["category"] == "tibia"][0]["abnormal_items"] == 20' "ICC forms, tibia items"
+jq_is "$TMP/agreement.json" 'len(d["icc"]["forms"]) == 6 and [c for c in d["categories"] if c["category"] == "tibia"][0]["items"] == 20 and [c for c in d["categories"] if c["category"] == "tibia"][0]["abnormal_items"] == 1' "ICC forms; tibia: 2 exams x 10 sites, 1 abnormal"
 expect 0 "agreement --out" -- "$CRMO" agreement "$C" --out "$TMP/agr"
 for f in agreement.html agreement.json agreement_categories.csv agreement_totals.csv bland-altman-R1-R2.svg; do
   [ -s "$TMP/agr/$f" ] && passes=$((passes+1)) || { fails=$((fails+1)); echo "FAIL: agreement --out wrote no $f"; }
 done
 contains "$TMP/agr/agreement.html" "Bland-Altman" "HTML has the plot"
 contains "$TMP/agr/bland-altman-R1-R2.svg" "<svg" "SVG written"
-expect 2 "agreement with one reader" -- "$CRMO" agreement "$SRC/examples/exams"
+expect 2 "agreement with one reader" -- "$CRMO" agreement "$C" --readers R1
 contains "$TMP/err" "at least two readers" "one reader explained"
+expect 2 "agreement without common exams" -- "$CRMO" agreement "$SRC/examples/exams"
+contains "$TMP/err" "no exam was read by every chosen reader" "no common exam explained"
 
 # --- consensus --------------------------------------------------------------------------
 expect 0 "consensus pending" -- "$CRMO" consensus "$C" --exam P1-1 --readers R1,R2 --out "$TMP/c.json"
