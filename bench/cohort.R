@@ -3,10 +3,11 @@
 # each patient's first exam, the 15 seed-2022 parameters per exam, distribution by
 # region, bone and unit, Spearman with Fisher-z CI and Holm for every parameter against
 # clinical severity and PGA, Mann-Whitney for 4 groupings x 2 outcomes.
-# Prints the elapsed seconds (reading included, R start-up excluded).
+# Prints the CPU seconds used (user + system; reading included, R start-up excluded).
 #   Rscript bench/cohort.R COHORT_DIR ATLAS.csv
 args <- commandArgs(trailingOnly = TRUE)
-t0 <- proc.time()[["elapsed"]]
+cpu <- function() { t <- proc.time(); t[["user.self"]] + t[["sys.self"]] }
+t0 <- cpu()
 atlas <- read.csv(args[2], stringsAsFactors = FALSE)
 ex <- read.csv(file.path(args[1], "exams.csv"), stringsAsFactors = FALSE, na.strings = "")
 le <- read.csv(file.path(args[1], "lesions.csv"), stringsAsFactors = FALSE, na.strings = "")
@@ -76,4 +77,4 @@ for (g in names(groups)) for (o in names(outcomes)) {
   a <- y[!is.na(k) & k]; b <- y[!is.na(k) & !k]
   if (length(a) && length(b)) mw[[paste(g, o)]] <- suppressWarnings(wilcox.test(a, b))$p.value
 }
-cat(sprintf("%.4f\n", proc.time()[["elapsed"]] - t0))
+cat(sprintf("%.3f\n", cpu() - t0))

@@ -4,8 +4,9 @@
 #   bash bench/cohort_vs_r.sh            (from the repository root)
 # SIZES="54 1000" chooses the sizes; BUILD the build folder (default build-bench), or
 # CRMO=path/to/crmo a built binary.
-# crmo is timed as a whole process (start-up, reading, analysis); R's time excludes its
-# start-up (about 0.15 s) and includes reading the files.
+# Times are CPU seconds (user + system), so that a shared, loaded machine still gives
+# comparable figures: crmo as a whole process (start-up, reading, analysis); R without
+# its start-up (about 0.15 s) but with reading the files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build-bench}
@@ -24,16 +25,16 @@ tmp=$(mktemp -d /tmp/crmo-bench-cohort.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 # The atlas as a CSV for R: id, bone, region.
 "$crmo" atlas | awk 'NR > 2 && NF >= 5 { print $1 "," $4 "," $5 }' | sed '1i id,bone,region' > "$tmp/atlas.csv"
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-echo "crmo cohort (analysis: sections 1-5, JSON to /dev/null) and with the report (--out: HTML, CSV, SVG, PNG)"
-printf "%9s %11s %10s %12s %9s %9s\n" patients lesion_rows crmo_s crmo_report_s R_s R/crmo
+# cpu CMD...: CPU seconds (user + system) of CMD.
+cpu() { local TIMEFORMAT='%3U %3S'; { time "$@" > /dev/null 2>&1; } 2>&1 | awk '{ printf "%.3f", $1 + $2 }'; }
+echo "CPU seconds: crmo cohort (sections 1-5 and extra sections, --json to /dev/null), with the report"
+echo "(--out: HTML, CSV, SVG, PNG), and the same analysis in R (bench/cohort.R)"
+printf "%9s %11s %10s %14s %9s %9s\n" patients lesion_rows crmo_s crmo_report_s R_s R/crmo
 for n in $SIZES; do
   "$crmo" synth --patients "$n" --seed 2022 "$tmp/c$n" 2> /dev/null
   rows=$(($(wc -l < "$tmp/c$n/lesions.csv") - 1))
-  t0=$(now); "$crmo" cohort "$tmp/c$n" --json > /dev/null; t1=$(now)
-  "$crmo" cohort "$tmp/c$n" --out "$tmp/r$n" > /dev/null 2>&1; t2=$(now)
-  c=$(secs "$t0" "$t1"); cr=$(secs "$t1" "$t2")
+  c=$(cpu "$crmo" cohort "$tmp/c$n" --json)
+  cr=$(cpu "$crmo" cohort "$tmp/c$n" --out "$tmp/r$n")
   r=$(Rscript bench/cohort.R "$tmp/c$n" "$tmp/atlas.csv")
-  printf "%9s %11s %10s %12s %9s %9.1f\n" "$n" "$rows" "$c" "$cr" "$r" "$(awk -v r="$r" -v c="$c" 'BEGIN { print r / c }')"
+  printf "%9s %11s %10s %14s %9s %9.1f\n" "$n" "$rows" "$c" "$cr" "$r" "$(awk -v r="$r" -v c="$c" 'BEGIN { print r / c }')"
 done
