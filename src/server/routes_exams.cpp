@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/instruments/instrument.hpp"
+#include "formats/exam_json.hpp"
 #include "formats/instrument_json.hpp"
 #include "server/pseudonyms.hpp"
 #include "server/views.hpp"
@@ -30,8 +31,24 @@ Reply one_exam(Services& s, Call& c) {
                      {"score", score_json(s, e.shown)}});
 }
 
-Reply instruments_of(Services& s, Call& c) {
+Reply instruments_of(Services& s, Call& c, bool unsaved) {
   ShownExam e = find_shown_exam(s, c);
+  if (unsaved) {
+    // The clinical values as typed, with the stored lesions; validated as a file is.
+    auto body = c.json_body();
+    if (!body.is_object() || !body.contains("clinical"))
+      throw HttpError(400, "bad input", {{"$.clinical", "required field missing: expected the clinical object"}});
+    nlohmann::ordered_json doc = exam_to_json(e.record.exam);
+    doc["clinical"] = body["clinical"];
+    try {
+      e.record.exam = read_exam_json(doc.dump(), "request body", s.atlas, s.scheme);
+    } catch (const InputError& err) {
+      std::vector<InputProblem> problems = err.problems();
+      for (auto& p : problems)
+        if (p.place.rfind("request body: ", 0) == 0) p.place = p.place.substr(14);
+      throw HttpError(400, "bad input; nothing was written", problems);
+    }
+  }
   // The baseline of response criteria: the patient's latest earlier exam.
   std::optional<Exam> baseline;
   for (const Exam& other : s.store.all_exams())
@@ -114,7 +131,11 @@ void add_exam_routes(std::vector<Route>& routes, Services& s) {
                     "The clinical instruments evaluated for the exam (as crmo clinical --json)", "",
                     "{\"exam_id\", \"patient_id\", \"baseline_exam_id\" (the patient's previous exam, if any), "
                     "\"instruments\": [results]}",
-                    200, "application/json", {}, {404}, [&s](Call& c) { return instruments_of(s, c); }});
+                    200, "application/json", {}, {404}, [&s](Call& c) { return instruments_of(s, c, false); }});
+  routes.push_back({"POST", "/api/exams/{id}/clinical-instruments", kAnyRole, "exams",
+                    "The clinical instruments for clinical values not saved yet (nothing is written)",
+                    "{\"clinical\": the clinical object of crmo.exam/1}", "as GET, for these values", 200,
+                    "application/json", {}, {400, 404}, [&s](Call& c) { return instruments_of(s, c, true); }});
   routes.push_back({"GET", "/api/patients", kAnyRole, "patients", "The patients with their number of exams", "",
                     "[{\"id\", \"sex\", \"birth_date\", \"age_years\", \"exams\", \"first_exam\", \"last_exam\"}] "
                     "(researchers: pseudonyms, no birth date or age)",

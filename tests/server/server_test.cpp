@@ -51,6 +51,7 @@ const std::vector<Expected>& expected_routes() {
       {"GET", "/api/exams/{id}", all},
       {"GET", "/api/exams/{id}/score", all},
       {"GET", "/api/exams/{id}/clinical-instruments", all},
+      {"POST", "/api/exams/{id}/clinical-instruments", all},
       {"PUT", "/api/exams/{id}/sites/{site}", edit},
       {"DELETE", "/api/exams/{id}/sites/{site}", edit},
       {"PUT", "/api/exams/{id}/clinical", edit},
@@ -227,6 +228,16 @@ TEST_F(Api, WorklistTotalsAreTheHandComputedOnes) {
   EXPECT_EQ(exam["exam"]["patient"]["birth_date"], "2010-05-02");
   EXPECT_EQ(exam["score"]["rai_total"], 12);
   EXPECT_EQ(get_json("/api/exams/P033-1/score", "reader")["rai_total"], 19);
+  // Instruments for unsaved clinical values: evaluated, checked, nothing written.
+  auto [si, bi] = call("POST", "/api/exams/P017-1/clinical-instruments", "reader",
+                       json{{"clinical", {{"pga", 2}, {"pain", 1}}}}.dump());
+  EXPECT_EQ(si, 200) << bi;
+  EXPECT_TRUE(json::parse(bi)["instruments"].is_array());
+  auto [sb, bb] = call("POST", "/api/exams/P017-1/clinical-instruments", "reader",
+                       json{{"clinical", {{"pga", "x"}}}}.dump());
+  EXPECT_EQ(sb, 400);
+  EXPECT_NE(bb.find("\"$.clinical.pga\""), std::string::npos) << bb;
+  EXPECT_EQ(get_json("/api/exams/P017-1", "reader")["exam"]["clinical"]["pga"], 6);
   json pt = get_json("/api/patients/P017", "reader");
   EXPECT_EQ(pt["exams"].size(), 1u);
 }
