@@ -84,7 +84,7 @@ Reply put_site(Services& s, Call& c) {
   std::int64_t rev = take_revision(body, rec);
   std::vector<InputProblem> problems;
   if (body.contains("site") && body["site"] != site)
-    problems.push_back({"$.site", "'" + body["site"].dump() + "' differs from the site in the path, " + site});
+    problems.push_back({"$.site", fmt::format("{} differs from the site in the path, {}", body["site"].dump(), site)});
   // Grades may come flat (as in crmo.exam/1) or under "grades".
   bool nested = false;
   if (auto g = body.find("grades"); g != body.end()) {
@@ -135,7 +135,7 @@ Reply delete_site(Services& s, Call& c) {
     rev = std::stoll(*q, &used);
     if (used != q->size()) throw std::invalid_argument("trailing");
   } catch (const std::exception&) {
-    bad_input({{"revision", "expected an integer (the exam's revision), got '" + *q + "'"}});
+    bad_input({{"revision", fmt::format("expected an integer (the exam's revision), got '{}'", *q)}});
   }
   if (rev != rec.revision) throw store::ConflictError(rec.exam.id, rev, rec.revision);
   Exam edited = rec.exam;
