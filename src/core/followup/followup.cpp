@@ -260,14 +260,28 @@ std::vector<std::string> patient_ids(const std::vector<Exam>& exams) {
 }
 
 namespace {
+void sort_by_date(std::vector<const Exam*>& exams) {
+  std::stable_sort(exams.begin(), exams.end(), [](const Exam* x, const Exam* y) {
+    return x->date != y->date ? x->date < y->date : x->id < y->id;
+  });
+}
+
 std::vector<const Exam*> patient_exams(const std::vector<Exam>& exams, const std::string& patient_id,
                                        const std::string& reader) {
   std::vector<const Exam*> out;
   for (const Exam* e : one_reading_per_exam(exams, reader))
     if (e->patient.id == patient_id) out.push_back(e);
-  std::stable_sort(out.begin(), out.end(), [](const Exam* x, const Exam* y) {
-    return x->date != y->date ? x->date < y->date : x->id < y->id;
-  });
+  sort_by_date(out);
+  return out;
+}
+
+// Every patient's exams, the readings chosen once for the whole cohort (choosing them
+// per patient made the cohort follow-up quadratic in the number of exams).
+std::map<std::string, std::vector<const Exam*>> exams_by_patient(const std::vector<Exam>& exams,
+                                                                 const std::string& reader) {
+  std::map<std::string, std::vector<const Exam*>> out;
+  for (const Exam* e : one_reading_per_exam(exams, reader)) out[e->patient.id].push_back(e);
+  for (auto& [pid, list] : out) sort_by_date(list);
   return out;
 }
 }  // namespace
@@ -307,8 +321,11 @@ CohortFollowup cohort_followup(const std::vector<Exam>& exams, const Atlas& atla
   CohortFollowup out;
   out.from_timepoint = from_tp;
   out.to_timepoint = to_tp;
+  const auto by_patient = exams_by_patient(exams, reader);
   for (const auto& pid : patient_ids(exams)) {
-    const auto mine = patient_exams(exams, pid, reader);
+    const auto found = by_patient.find(pid);
+    const std::vector<const Exam*> none;
+    const auto& mine = found == by_patient.end() ? none : found->second;
     const Exam* a = nullptr;
     const Exam* b = nullptr;
     if (from_tp.empty() && to_tp.empty()) {
