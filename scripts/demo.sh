@@ -13,6 +13,12 @@ if [ -e "$OUT" ]; then
   rm -rf "$OUT"
 fi
 "$CRMO" cohort "$CRMO_ROOT/examples/demo-cohort" --out "$OUT" --pdf
+# The embedded default store: the demo cohort in a fresh SQLite file, ready for the scoring page.
+DB="$CRMO_BUILD/demo.db"
+rm -f "$DB" "$DB".bak*
+"$CRMO" import "$CRMO_ROOT/examples/demo-cohort" --db "$DB"
 echo
 echo "Report of the demo cohort: open file://$OUT/report.html"
 echo "  (also $OUT/report.pdf; tables in $OUT/tables/)"
+echo "The demo cohort is stored in $DB (SQLite). To score it in the browser:"
+echo "  $CRMO user add me --role admin --db $DB && $CRMO serve --db $DB   # then open http://127.0.0.1:8042/"
