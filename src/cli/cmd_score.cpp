@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "formats/readings_source.hpp"
 #include "cli/context.hpp"
 #include "core/scoring.hpp"
 #include "formats/exam_source.hpp"
@@ -59,7 +60,7 @@ void register_score(CLI::App& app, Action& action) {
   sub->callback([o, &action] {
     action = [o] {
       Domain d = load_domain(o->choice);
-      auto exams = load_exams(o->path, d.atlas, d.scheme);
+      auto exams = load_readings(o->path, d.atlas, d.scheme);  // every reader's reading
       std::vector<ExamScore> scores;
       for (const auto& e : exams) {
         ExamScore s = score_exam(e, d.atlas, d.scheme, d.parameter_scheme.parameters);

@@ -1,8 +1,10 @@
 // crmo validate PATH: checks exam documents or a cohort folder and lists every problem.
 #include <iostream>
+#include <set>
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "formats/readings_source.hpp"
 #include "cli/context.hpp"
 #include "formats/exam_source.hpp"
 
@@ -23,14 +25,23 @@ void register_validate(CLI::App& app, Action& action) {
     action = [o] {
       Domain d = load_domain(o->choice);
       try {
-        auto exams = load_exams(o->path, d.atlas, d.scheme);
+        // Several readers' readings of one exam are valid input (docs/readers.md).
+        auto readings = load_readings(o->path, d.atlas, d.scheme);
         std::size_t sites = 0;
-        for (const auto& e : exams) sites += e.lesions.size();
+        std::set<std::string> exam_ids;
+        for (const auto& e : readings) {
+          sites += e.lesions.size();
+          exam_ids.insert(e.id);
+        }
+        const std::string read_by =
+            readings.size() > exam_ids.size() ? " (" + std::to_string(readings.size()) + " readings)" : "";
         if (o->json)
-          print_json({{"valid", true}, {"path", o->path}, {"exams", exams.size()}, {"site_records", sites}, {"problems", nlohmann::ordered_json::array()}});
+          print_json({{"valid", true}, {"path", o->path}, {"exams", exam_ids.size()}, {"readings", readings.size()},
+                      {"site_records", sites}, {"problems", nlohmann::ordered_json::array()}});
         else
-          std::cout << "ok: " << o->path << ": " << exams.size() << " exam(s), " << sites << " site record(s), valid against atlas '"
-                    << d.atlas.name() << "' and scheme '" << d.scheme.name << "' " << d.scheme.version << "\n";
+          std::cout << "ok: " << o->path << ": " << exam_ids.size() << " exam(s)" << read_by << ", " << sites
+                    << " site record(s), valid against atlas '" << d.atlas.name() << "' and scheme '" << d.scheme.name
+                    << "' " << d.scheme.version << "\n";
         return 0;
       } catch (const InputError& e) {
         if (o->json) {

@@ -21,6 +21,10 @@ expect 2 "no subcommand" -- "$CRMO"
 expect 2 "unknown option" -- "$CRMO" score --frobnicate x
 
 expect 0 "validate examples" -- "$CRMO" validate "$SRC/examples/exams"
+# The demo cohort has a second reader: every command that reads a cohort accepts it.
+expect 0 "validate demo cohort" -- "$CRMO" validate "$SRC/examples/demo-cohort"
+contains "$TMP/out" "(125 readings)" "demo readings counted"
+expect 0 "score demo cohort" -- "$CRMO" score "$SRC/examples/demo-cohort" --json
 expect 0 "score --json" -- "$CRMO" score "$SRC/examples/exams/P017-1.json" --json
 cp "$TMP/out" "$TMP/score.json"
 contains "$TMP/score.json" '"rai_total": 12' "P017-1 total"
