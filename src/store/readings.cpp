@@ -168,21 +168,16 @@ void Store::insert_reading(const Exam& reading, const std::string& kind, const s
 
 std::int64_t Store::put_grading(const std::string& exam_id, const SiteGrading& grading, std::int64_t expected,
                                 const std::string& actor) {
-  auto l = lock();
-  return in_transaction(*db_, [&] {
-    const std::string now = utc_now_iso();
-    std::int64_t rev = bump_revision(exam_id, expected, actor, now);
-    std::string reader = db_->query("SELECT reader FROM exams WHERE id = :id", {{"id", exam_id}}).rows.at(0).at(0).value();
-    db_->query("UPDATE readings SET revision = revision + 1, updated_at = :now, updated_by = :actor "
-               "WHERE exam_id = :id AND reader = :reader",
-               {{"now", now}, {"actor", actor}, {"id", exam_id}, {"reader", reader}});
-    change_site(exam_id, reader, &grading, grading.site, actor, now);
-    return rev;
-  });
+  return change_main_site(exam_id, &grading, grading.site, expected, actor);
 }
 
 std::int64_t Store::delete_grading(const std::string& exam_id, const std::string& site, std::int64_t expected,
                                    const std::string& actor) {
+  return change_main_site(exam_id, nullptr, site, expected, actor);
+}
+
+std::int64_t Store::change_main_site(const std::string& exam_id, const SiteGrading* grading, const std::string& site,
+                                     std::int64_t expected, const std::string& actor) {
   auto l = lock();
   return in_transaction(*db_, [&] {
     const std::string now = utc_now_iso();
@@ -191,7 +186,7 @@ std::int64_t Store::delete_grading(const std::string& exam_id, const std::string
     db_->query("UPDATE readings SET revision = revision + 1, updated_at = :now, updated_by = :actor "
                "WHERE exam_id = :id AND reader = :reader",
                {{"now", now}, {"actor", actor}, {"id", exam_id}, {"reader", reader}});
-    change_site(exam_id, reader, nullptr, site, actor, now);
+    change_site(exam_id, reader, grading, site, actor, now);
     return rev;
   });
 }

@@ -229,6 +229,10 @@ class Store {
   std::int64_t change_site(const std::string& exam_id, const std::string& reader, const SiteGrading* grading,
                            const std::string& site, const std::string& actor, const std::string& now);
   void insert_reading(const Exam& reading, const std::string& kind, const std::string& actor, const std::string& now);
+  // Grades (grading) or ungrades (nullptr) a site of the exam's main reading, under the
+  // exam's revision; returns the exam's new revision.
+  std::int64_t change_main_site(const std::string& exam_id, const SiteGrading* grading, const std::string& site,
+                                std::int64_t expected, const std::string& actor);
 
   std::unique_ptr<Connection> db_;
   std::recursive_mutex mutex_;
