@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -28,6 +30,22 @@ bool looks_like_stir(const std::string& description, double inversion_time_ms) {
 
 namespace {
 
+// CRMO_TIMING=1: each stage's wall time on stderr (to see where ingest spends its time).
+class StageTimer {
+ public:
+  StageTimer() : on_(std::getenv("CRMO_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void operator()(const char* stage) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "crmo timing: %-28s %8.1f ms\n", stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+};
+
 void draw_pictures(const Volume& v, const std::string& stem, const IngestOptions& opt, nlohmann::json& m) {
   PictureOptions po;
   po.out_dir = opt.out_dir;
@@ -52,8 +70,11 @@ IngestResult ingest(const IngestOptions& opt) {
       if (opt.progress) opt.progress(stage, d, t);
     };
   };
+  StageTimer timer;
   ScanResult scan = scan_dicom(opt.input, progress("scan"), opt.threads);
+  timer("scan headers");
   SeriesResult planned = plan_series(scan.headers);
+  timer("plan series");
   const std::vector<StationGroup> groups = find_station_groups(planned.series);
   nlohmann::json m;
   m["format"] = kManifestFormat;
@@ -117,6 +138,7 @@ IngestResult ingest(const IngestOptions& opt) {
       st["series"].push_back(planned.series[i].id);
       step();
     }
+    timer("load stations");
     for (const auto& s : stations) ptrs.push_back(&s);
     if (opt.write_stations)
       for (std::size_t k = 0; k < stations.size(); ++k)
@@ -125,6 +147,7 @@ IngestResult ingest(const IngestOptions& opt) {
     JoinResult jr = join_stations(ptrs, g.join_axis);
     stations.clear();
     ptrs.clear();
+    timer("join");
     if (!jr.error.empty()) {
       problems.push_back({g.id, jr.error});
       st["error"] = jr.error;
@@ -138,16 +161,18 @@ IngestResult ingest(const IngestOptions& opt) {
     st["stir"] = stir;
     m["stations"].push_back(st);
     write_volume(jr.volume, g.id + ext, "whole_body", {{"stations", g.id}, {"stir", stir}});
+    timer("write whole body");
     if (stir && !pictures_done) {
       if (opt.progress) opt.progress("pictures", 0, 1);
       draw_pictures(jr.volume, g.id, opt, m);
       pictures_done = true;
+      timer("pictures");
     }
   }
   // Series that are not stations of a sequence.
   for (std::size_t i = 0; i < planned.series.size(); ++i) {
     const SeriesPlan& s = planned.series[i];
-    nlohmann::json sj = series_json(s);
+    nlohmann::json sj = series_json(s, &scan.headers);
     sj["station_group"] = group_of[i].empty() ? nlohmann::json() : nlohmann::json(group_of[i]);
     if (group_of[i].empty()) {
       LoadResult lr = load_series(scan.headers, s, {}, opt.threads);
@@ -171,6 +196,7 @@ IngestResult ingest(const IngestOptions& opt) {
   m["voxel_bytes_written"] = res.bytes_written;
   m["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_manifest(opt.out_dir, m);
+  timer("manifest");
   res.manifest = std::move(m);
   return res;
 }

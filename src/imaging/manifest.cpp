@@ -19,7 +19,7 @@ nlohmann::json geometry_json(const Geometry& g, const Dims& d, std::size_t nt) {
   return j;
 }
 
-nlohmann::json series_json(const SeriesPlan& s) {
+nlohmann::json series_json(const SeriesPlan& s, const std::vector<DicomHeader>* headers) {
   nlohmann::json j;
   j["id"] = s.id;
   j["series_number"] = s.series_number;
@@ -41,6 +41,17 @@ nlohmann::json series_json(const SeriesPlan& s) {
   j["first_file"] = s.files.empty() ? "" : s.files.front();
   j["geometry"] = geometry_json(s.geom, s.dims, s.nt);
   j["warnings"] = s.warnings;
+  if (headers) {
+    nlohmann::json inst = nlohmann::json::array();
+    for (const SliceRef& r : s.slices) {
+      if (r.header >= headers->size()) continue;
+      const DicomHeader& h = (*headers)[r.header];
+      nlohmann::json e = {{"sop_instance_uid", h.sop_instance_uid}};
+      if (h.number_of_frames > 1) e["frame"] = r.frame + 1;
+      inst.push_back(std::move(e));
+    }
+    j["slice_instances"] = std::move(inst);
+  }
   return j;
 }
 

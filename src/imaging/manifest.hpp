@@ -14,7 +14,10 @@ inline constexpr const char* kManifestFormat = "crmo.imaging-manifest/1";
 inline constexpr const char* kManifestName = "manifest.json";
 
 nlohmann::json geometry_json(const Geometry& g, const Dims& d, std::size_t nt = 1);
-nlohmann::json series_json(const SeriesPlan& s);
+// With `headers` (those given to plan_series), also "slice_instances": per slice, in slice
+// order, the SOP Instance UID of its file (and the 1-based frame of multi-frame files), so
+// that reports can reference the images (DICOM SR) without re-reading DICOM.
+nlohmann::json series_json(const SeriesPlan& s, const std::vector<DicomHeader>* headers = nullptr);
 nlohmann::json problem_json(const Problem& p);
 
 // Writes `dir`/manifest.json all or nothing (beside it, then renamed).
