@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "core/readers/consensus.hpp"
 #include "core/readers/readings.hpp"
@@ -26,12 +27,6 @@ KappaCell cell(F&& f) {
     c.note = e.what();
   }
   return c;
-}
-
-int grade_at(const Exam& e, const std::string& site, const std::string& item) {
-  for (const auto& g : e.lesions)
-    if (g.site == site) return g.grade(item);
-  return 0;
 }
 
 }  // namespace
@@ -87,65 +82,87 @@ AgreementReport agreement_report(const std::vector<Exam>& readings, const Atlas&
     r.notes.push_back(std::to_string(r.exams_left_out.size()) +
                       " exam(s) not read by every reader are left out of the agreement statistics");
 
-  // Ratings per site item, grouped by bone in atlas order.
+  // One pass over exams x atlas sites, counting what each kappa needs (no rating table
+  // is kept: 100,000 patients are ~25 million items). Items are added exam by exam, sites
+  // in atlas order, as a table [item][reader] would list them, so the kappas are the same
+  // numbers as over that table.
   const auto sites = atlas.sites();
   std::vector<std::string> bones;
-  std::map<std::string, std::vector<std::string>> bone_sites;
-  for (const Site& s : sites) {
-    if (!bone_sites.count(s.unit->bone)) bones.push_back(s.unit->bone);
-    bone_sites[s.unit->bone].push_back(s.key());
+  std::vector<std::size_t> bone_of(sites.size());
+  std::unordered_map<std::string, std::size_t> site_index;
+  for (std::size_t s = 0; s < sites.size(); ++s) {
+    const std::string& bone = sites[s].unit->bone;
+    auto b = std::find(bones.begin(), bones.end(), bone);
+    bone_of[s] = static_cast<std::size_t>(b - bones.begin());
+    if (b == bones.end()) bones.push_back(bone);
+    site_index.emplace(sites[s].key(), s);
   }
-  using Table = std::vector<std::vector<double>>;  // [item][reader]
-  std::map<std::string, Table> grade_by_bone;
-  Table grade_all;
-  for (const auto& row : used)
-    for (const Site& s : sites) {
-      std::vector<double> ratings;
-      for (const Exam* e : row) ratings.push_back(grade_at(*e, s.key(), item->name));
-      grade_by_bone[s.unit->bone].push_back(ratings);
-      grade_all.push_back(ratings);
-    }
-  auto abnormal_of = [&](const Table& t) {
-    Table out = t;
-    for (auto& it : out)
-      for (auto& x : it) x = x > item->min ? 1 : 0;
-    return out;
+  struct Counts {
+    stats::MultiraterCounts grade, abnormal;
+    std::size_t abnormal_items = 0;
   };
-  auto category = [&](const std::string& name, const Table& grade) {
+  std::vector<Counts> by_bone(bones.size());
+  Counts all;
+  const std::size_t m = r.readers.size();
+  std::vector<stats::PairCounts> pair_grade(m * (m - 1) / 2), pair_abnormal(m * (m - 1) / 2);
+  std::vector<std::vector<double>> grades(m, std::vector<double>(sites.size()));  // [reader][site]
+  std::vector<std::vector<char>> graded(m, std::vector<char>(sites.size()));
+  std::vector<double> g(m), ab(m);
+  for (const auto& row : used) {
+    for (std::size_t k = 0; k < m; ++k) {
+      std::fill(grades[k].begin(), grades[k].end(), 0.0);  // a site not recorded is graded 0
+      std::fill(graded[k].begin(), graded[k].end(), 0);
+      for (const auto& lesion : row[k]->lesions) {
+        auto it = site_index.find(lesion.site);
+        if (it == site_index.end() || graded[k][it->second]) continue;  // the first record of a site counts
+        graded[k][it->second] = 1;
+        grades[k][it->second] = lesion.grade(item->name);
+      }
+    }
+    for (std::size_t s = 0; s < sites.size(); ++s) {
+      bool any_abnormal = false;
+      for (std::size_t k = 0; k < m; ++k) {
+        g[k] = grades[k][s];
+        ab[k] = g[k] > item->min ? 1 : 0;
+        any_abnormal = any_abnormal || ab[k] > 0;
+      }
+      for (Counts* c : {&by_bone[bone_of[s]], &all}) {
+        c->grade.add(g);
+        c->abnormal.add(ab);
+        if (any_abnormal) ++c->abnormal_items;
+      }
+      for (std::size_t i = 0, p = 0; i < m; ++i)
+        for (std::size_t j = i + 1; j < m; ++j, ++p) {
+          pair_grade[p].add(g[i], g[j]);
+          pair_abnormal[p].add(ab[i], ab[j]);
+        }
+    }
+  }
+  auto category = [&](const std::string& name, const Counts& counts) {
     CategoryAgreement c;
     c.category = name;
-    c.items = grade.size();
-    const Table ab = abnormal_of(grade);
-    for (const auto& it : ab)
-      if (std::any_of(it.begin(), it.end(), [](double x) { return x > 0; })) ++c.abnormal_items;
-    c.abnormal = cell([&] { return stats::free_marginal_kappa(ab, 2); });
-    c.grade = cell([&] { return stats::free_marginal_kappa(grade, static_cast<std::size_t>(r.grade_categories)); });
+    c.items = counts.grade.items();
+    c.abnormal_items = counts.abnormal_items;
+    c.abnormal = cell([&] { return stats::free_marginal_kappa(counts.abnormal, 2); });
+    c.grade = cell([&] { return stats::free_marginal_kappa(counts.grade, static_cast<std::size_t>(r.grade_categories)); });
     return c;
   };
-  for (const auto& bone : bones) r.categories.push_back(category(bone, grade_by_bone[bone]));
-  r.categories.push_back(category("all sites", grade_all));
+  for (std::size_t b = 0; b < bones.size(); ++b) r.categories.push_back(category(bones[b], by_bone[b]));
+  r.categories.push_back(category("all sites", all));
 
-  const Table abnormal_all = abnormal_of(grade_all);
-  r.fleiss_abnormal = cell([&] { return stats::fleiss_kappa(abnormal_all); });
-  r.fleiss_grade = cell([&] { return stats::fleiss_kappa(grade_all); });
+  r.fleiss_abnormal = cell([&] { return stats::fleiss_kappa(all.abnormal); });
+  r.fleiss_grade = cell([&] { return stats::fleiss_kappa(all.grade); });
 
-  for (std::size_t i = 0; i < r.readers.size(); ++i)
-    for (std::size_t j = i + 1; j < r.readers.size(); ++j) {
-      PairAgreement p;
-      p.reader_a = r.readers[i];
-      p.reader_b = r.readers[j];
-      std::vector<double> a, b, aa, ab;
-      for (std::size_t k = 0; k < grade_all.size(); ++k) {
-        a.push_back(grade_all[k][i]);
-        b.push_back(grade_all[k][j]);
-        aa.push_back(abnormal_all[k][i]);
-        ab.push_back(abnormal_all[k][j]);
-      }
-      p.abnormal = cell([&] { return stats::cohen_kappa(aa, ab, stats::KappaWeights::none); });
-      p.grade_unweighted = cell([&] { return stats::cohen_kappa(a, b, stats::KappaWeights::none); });
-      p.grade_linear = cell([&] { return stats::cohen_kappa(a, b, stats::KappaWeights::linear); });
-      p.grade_quadratic = cell([&] { return stats::cohen_kappa(a, b, stats::KappaWeights::quadratic); });
-      r.pairs.push_back(p);
+  for (std::size_t i = 0, p = 0; i < m; ++i)
+    for (std::size_t j = i + 1; j < m; ++j, ++p) {
+      PairAgreement pa;
+      pa.reader_a = r.readers[i];
+      pa.reader_b = r.readers[j];
+      pa.abnormal = cell([&] { return stats::cohen_kappa(pair_abnormal[p], stats::KappaWeights::none); });
+      pa.grade_unweighted = cell([&] { return stats::cohen_kappa(pair_grade[p], stats::KappaWeights::none); });
+      pa.grade_linear = cell([&] { return stats::cohen_kappa(pair_grade[p], stats::KappaWeights::linear); });
+      pa.grade_quadratic = cell([&] { return stats::cohen_kappa(pair_grade[p], stats::KappaWeights::quadratic); });
+      r.pairs.push_back(pa);
     }
 
   for (const auto& row : used) {

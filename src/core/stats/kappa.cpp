@@ -7,63 +7,72 @@
 #include "core/stats/distributions.hpp"
 
 namespace crmo::stats {
-namespace {
-
-std::vector<std::vector<double>> complete_items(const std::vector<std::vector<double>>& ratings, std::size_t& missing) {
-  std::vector<std::vector<double>> out;
-  for (const auto& item : ratings) {
-    if (std::any_of(item.begin(), item.end(), [](double v) { return std::isnan(v); })) {
-      ++missing;
-      continue;
-    }
-    out.push_back(item);
+void PairCounts::add(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) {
+    ++missing_;
+    return;
   }
-  if (out.empty()) throw StatsError("no item has a complete set of ratings");
-  const std::size_t m = out[0].size();
-  if (m < 2) throw StatsError("agreement needs at least 2 raters per item");
-  for (const auto& item : out)
-    if (item.size() != m) throw StatsError("every item needs the same number of ratings");
-  return out;
+  ++n_;
+  for (auto& c : cells_)
+    if (c.a == a && c.b == b) {
+      c.count += 1;
+      return;
+    }
+  cells_.push_back({a, b, 1});
 }
 
-// Mean over items of the share of agreeing rater pairs, and the category counts.
-double pairwise_agreement(const std::vector<std::vector<double>>& items, std::map<double, double>& totals) {
-  long double sum = 0;
-  const double m = static_cast<double>(items[0].size());
-  for (const auto& item : items) {
-    std::map<double, double> counts;
-    for (double v : item) {
-      counts[v] += 1;
-      totals[v] += 1;
+void MultiraterCounts::add(const double* r, std::size_t m) {
+  for (std::size_t i = 0; i < m; ++i)
+    if (std::isnan(r[i])) {
+      ++missing_;
+      return;
     }
-    double agree = 0;
-    for (const auto& [category, c] : counts) agree += c * (c - 1);
-    sum += agree / (m * (m - 1));
+  if (n_ == 0) raters_ = m;
+  else if (m != raters_) ragged_ = true;
+  ++n_;
+  // Sum over categories of c (c - 1) = ordered pairs of raters who agree; an integer.
+  double agree = 0;
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = i + 1; j < m; ++j)
+      if (r[i] == r[j]) agree += 2;
+  const double md = static_cast<double>(raters_);
+  if (raters_ >= 2) sum_ += agree / (md * (md - 1));
+  for (std::size_t i = 0; i < m; ++i) {
+    auto it = std::lower_bound(totals_.begin(), totals_.end(), r[i],
+                               [](const std::pair<double, double>& t, double v) { return t.first < v; });
+    if (it != totals_.end() && it->first == r[i]) it->second += 1;
+    else totals_.insert(it, {r[i], 1.0});
   }
-  return static_cast<double>(sum / items.size());
 }
 
-}  // namespace
+// Mean over items of the share of agreeing rater pairs, after the checks a table gets.
+double MultiraterCounts::checked_agreement() const {
+  if (n_ == 0) throw StatsError("no item has a complete set of ratings");
+  if (raters_ < 2) throw StatsError("agreement needs at least 2 raters per item");
+  if (ragged_) throw StatsError("every item needs the same number of ratings");
+  return static_cast<double>(sum_ / n_);
+}
 
 KappaResult cohen_kappa(const std::vector<double>& r1, const std::vector<double>& r2, KappaWeights weights,
-                        double conf_level, const std::optional<std::vector<double>>& levels_in) {
+                        double conf_level, const std::optional<std::vector<double>>& levels) {
   if (r1.size() != r2.size()) throw StatsError("the two raters must rate the same items");
+  PairCounts counts;
+  for (std::size_t i = 0; i < r1.size(); ++i) counts.add(r1[i], r2[i]);
+  return cohen_kappa(counts, weights, conf_level, levels);
+}
+
+KappaResult cohen_kappa(const PairCounts& counts, KappaWeights weights, double conf_level,
+                        const std::optional<std::vector<double>>& levels_in) {
   KappaResult res;
-  std::vector<double> a, b;
-  for (std::size_t i = 0; i < r1.size(); ++i) {
-    if (std::isnan(r1[i]) || std::isnan(r2[i])) {
-      ++res.n_missing;
-      continue;
-    }
-    a.push_back(r1[i]);
-    b.push_back(r2[i]);
-  }
-  if (a.empty()) throw StatsError("no item was rated by both raters");
+  res.n_missing = counts.missing();
+  if (counts.n() == 0) throw StatsError("no item was rated by both raters");
   std::vector<double> levels;
   if (levels_in) levels = *levels_in;
   else {
-    levels = a;
-    levels.insert(levels.end(), b.begin(), b.end());
+    for (const auto& c : counts.cells()) {
+      levels.push_back(c.a);
+      levels.push_back(c.b);
+    }
     std::sort(levels.begin(), levels.end());
     levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
   }
@@ -72,12 +81,12 @@ KappaResult cohen_kappa(const std::vector<double>& r1, const std::vector<double>
   std::map<double, std::size_t> index;
   for (std::size_t i = 0; i < k; ++i) index[levels[i]] = i;
   std::vector<std::vector<double>> x(k, std::vector<double>(k, 0.0));
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto ia = index.find(a[i]), ib = index.find(b[i]);
+  for (const auto& c : counts.cells()) {
+    auto ia = index.find(c.a), ib = index.find(c.b);
     if (ia == index.end() || ib == index.end()) throw StatsError("a rating is not one of the given levels");
-    x[ia->second][ib->second] += 1;
+    x[ia->second][ib->second] += c.count;  // counts are whole numbers: the same sum as adding 1 per item
   }
-  const double tot = static_cast<double>(a.size());
+  const double tot = static_cast<double>(counts.n());
   std::vector<double> rs(k, 0), cs(k, 0);
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t j = 0; j < k; ++j) {
@@ -96,7 +105,7 @@ KappaResult cohen_kappa(const std::vector<double>& r1, const std::vector<double>
         case KappaWeights::quadratic: w[i][j] = 1 - d * d / (km1 * km1); break;
       }
     }
-  res.n = a.size();
+  res.n = counts.n();
   res.categories = k;
   const double z = -dist::qnorm((1 - conf_level) / 2);
   if (weights == KappaWeights::none) {
@@ -152,34 +161,45 @@ KappaResult cohen_kappa(const std::vector<double>& r1, const std::vector<double>
 }
 
 KappaResult fleiss_kappa(const std::vector<std::vector<double>>& ratings) {
+  MultiraterCounts counts;
+  for (const auto& item : ratings) counts.add(item);
+  return fleiss_kappa(counts);
+}
+
+KappaResult fleiss_kappa(const MultiraterCounts& counts) {
   KappaResult res;
-  const auto items = complete_items(ratings, res.n_missing);
-  std::map<double, double> totals;
-  const double po = pairwise_agreement(items, totals);
-  const double all = static_cast<double>(items.size() * items[0].size());
+  res.n_missing = counts.missing_;
+  const double po = counts.checked_agreement();
+  const double all = static_cast<double>(counts.n_ * counts.raters_);
   double pe = 0;
-  for (const auto& [category, c] : totals) pe += (c / all) * (c / all);
+  for (const auto& [category, c] : counts.totals_) pe += (c / all) * (c / all);
   if (pe >= 1) throw StatsError("Fleiss' kappa is undefined: every rating is the same category");
   res.kappa = (po - pe) / (1 - pe);
   res.observed = po;
   res.expected = pe;
-  res.n = items.size();
-  res.categories = totals.size();
+  res.n = counts.n_;
+  res.categories = counts.totals_.size();
   return res;
 }
 
 KappaResult free_marginal_kappa(const std::vector<std::vector<double>>& ratings, std::size_t k) {
   if (k < 2) throw StatsError("free-marginal kappa needs at least 2 categories");
+  MultiraterCounts counts;
+  for (const auto& item : ratings) counts.add(item);
+  return free_marginal_kappa(counts, k);
+}
+
+KappaResult free_marginal_kappa(const MultiraterCounts& counts, std::size_t k) {
+  if (k < 2) throw StatsError("free-marginal kappa needs at least 2 categories");
   KappaResult res;
-  const auto items = complete_items(ratings, res.n_missing);
-  std::map<double, double> totals;
-  const double po = pairwise_agreement(items, totals);
-  if (totals.size() > k) throw StatsError("more categories were used than the k given");
+  res.n_missing = counts.missing_;
+  const double po = counts.checked_agreement();
+  if (counts.totals_.size() > k) throw StatsError("more categories were used than the k given");
   const double pe = 1.0 / static_cast<double>(k);
   res.kappa = (po - pe) / (1 - pe);
   res.observed = po;
   res.expected = pe;
-  res.n = items.size();
+  res.n = counts.n_;
   res.categories = k;
   return res;
 }
