@@ -78,6 +78,63 @@ std::string heat_colour(double t) {
                      mix(stops[i].b, stops[i + 1].b));
 }
 
+// ---- measuring text ----
+
+namespace {
+
+struct Measured {
+  cairo_text_extents_t text;
+  cairo_font_extents_t font;
+};
+
+// Unhinted metrics at the font size itself: what the drawing gets at any scale, without
+// rounding advances to whole pixels.
+Measured measure(const std::string& text, const Font& f) {
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+  cairo_t* cr = cairo_create(surface);
+  cairo_font_options_t* options = cairo_font_options_create();
+  cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+  cairo_set_font_options(cr, options);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                         f.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, f.size);
+  Measured m{};
+  cairo_text_extents(cr, text.c_str(), &m.text);
+  cairo_font_extents(cr, &m.font);
+  cairo_font_options_destroy(options);
+  cairo_destroy(cr);
+  cairo_surface_destroy(surface);
+  return m;
+}
+
+}  // namespace
+
+TextMetrics text_metrics(const std::string& text, const Font& font) {
+  Measured m = measure(text, font);
+  return {m.text.x_advance, m.font.ascent, m.font.descent};
+}
+
+Box text_box(double x, double y, const std::string& text, const Font& f) {
+  Measured m = measure(text, f);
+  const double adv = m.text.x_advance;
+  const double start = x + (f.anchor == Anchor::Start ? 0 : f.anchor == Anchor::Middle ? -adv / 2 : -adv);
+  Box b;
+  b.left = start + std::min(0.0, m.text.x_bearing);
+  b.right = start + std::max(adv, m.text.x_bearing + m.text.width);
+  b.top = y - std::max(m.font.ascent, -m.text.y_bearing);
+  b.bottom = y + std::max(m.font.descent, m.text.y_bearing + m.text.height);
+  return b;
+}
+
+bool overlaps(const Box& a, const Box& b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+bool inside(const Box& in, const Box& out) {
+  return in.left >= out.left && in.right <= out.right && in.top >= out.top && in.bottom <= out.bottom;
+}
+
 // ---- SVG ----
 
 void SvgCanvas::polygon(const std::vector<Point>& pts, const Paint& paint, const Tag& tag) {

@@ -85,6 +85,25 @@ class CairoCanvas : public Canvas {
   double x_, y_, s_;
 };
 
+// Where a text drawn at (x, y) with `font` lies (unrotated), as cairo draws it in DejaVu
+// Sans, the font the SVG asks for first: horizontally the advance or the ink, whichever
+// is wider; vertically the font's ascent and descent (not only this text's ink), so that
+// lines of text laid out by these boxes keep their spacing whatever letters they hold.
+struct Box {
+  double left = 0, top = 0, right = 0, bottom = 0;
+  double width() const { return right - left; }
+  double height() const { return bottom - top; }
+};
+Box text_box(double x, double y, const std::string& text, const Font& font);
+// Advance width of `text` (what anchors use), and the font's ascent and descent.
+struct TextMetrics {
+  double advance = 0, ascent = 0, descent = 0;
+};
+TextMetrics text_metrics(const std::string& text, const Font& font);
+bool overlaps(const Box& a, const Box& b);
+// `inner` lies within `outer` (edges may touch).
+bool inside(const Box& inner, const Box& outer);
+
 std::string xml_escape(const std::string& text);
 // Colour scale for heat maps: 0 -> pale, 1 -> dark red (sequential, colour-blind safe).
 std::string heat_colour(double t);

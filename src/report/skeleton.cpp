@@ -11,9 +11,6 @@ namespace crmo::report {
 
 namespace {
 
-constexpr double kTitleHeight = 26;
-constexpr double kLegendHeight = 46;
-
 Drawing parse_drawing() {
   auto text = resources::find("drawing/skeleton-front.json");
   if (!text) throw std::runtime_error("built-in drawing drawing/skeleton-front.json is missing");
@@ -55,24 +52,18 @@ const Drawing& skeleton_drawing() {
   return drawing;
 }
 
-Point skeleton_figure_size(const SkeletonStyle& style) {
-  const Drawing& d = skeleton_drawing();
-  return {d.width, d.height + (style.title.empty() ? 0 : kTitleHeight) + (style.legend_label.empty() ? 0 : kLegendHeight)};
-}
-
 void draw_skeleton(Canvas& c, const Atlas& atlas, const std::vector<SiteShade>& shades, const SkeletonStyle& style) {
   const Drawing& d = skeleton_drawing();
+  const SkeletonLayout l = skeleton_layout(style);
   std::map<std::string, const SiteShade*> by_site;
   for (const auto& s : shades) by_site[s.site] = &s;
-  double top = 0;
-  if (!style.title.empty()) {
-    c.text(d.width / 2, 18, style.title, Font{14, true, Anchor::Middle});
-    top = kTitleHeight;
-  }
   std::vector<Point> moved;
   auto shift = [&](const std::vector<Point>& pts) {
     moved = pts;
-    for (auto& p : moved) p.y += top;
+    for (auto& p : moved) {
+      p.x += l.drawing_offset.x;
+      p.y += l.drawing_offset.y;
+    }
     return moved;
   };
   c.begin_group(Tag{"", "skeleton-units", "", "", false});
@@ -91,23 +82,19 @@ void draw_skeleton(Canvas& c, const Atlas& atlas, const std::vector<SiteShade>& 
     c.polygon(shift(shape.points), paint, tag);
   }
   c.end_group();
-  for (const auto& l : d.lines) c.polyline(shift(l), Paint{"none", "#7a7a7a", 0.4, 0.7});
-  for (const auto& t : d.texts) c.text(t.x, t.y + top, t.text, Font{t.size, false, t.anchor, "#333333"});
+  for (const auto& line : d.lines) c.polyline(shift(line), Paint{"none", "#7a7a7a", 0.4, 0.7});
+  for (const auto& t : l.texts) c.text(t.x, t.y, t.text, t.font);
 
-  if (!style.legend_label.empty()) {
-    double y = top + d.height + 8, x0 = 40, w = d.width - 80, h = 12;
+  if (l.legend) {
+    const Box& b = l.bar;
     const int steps = 40;
     for (int i = 0; i < steps; ++i)
-      c.rect(x0 + w * i / steps, y, w / steps + 0.3, h, Paint{heat_colour((i + 0.5) / steps), "none", 0, 1});
-    c.rect(x0, y, w, h, Paint{"none", "#5a5a5a", 0.6, 1});
-    for (int k = 0; k <= 4; ++k) {
-      double v = style.legend_max * k / 4;
-      c.line(x0 + w * k / 4, y + h, x0 + w * k / 4, y + h + 3, Paint{"none", "#5a5a5a", 0.6, 1});
-      c.text(x0 + w * k / 4, y + h + 13, fmt::format("{:g}", std::round(v * 10) / 10), Font{9, false, Anchor::Middle});
-    }
-    c.text(x0 + w / 2, y + h + 27, style.legend_label, Font{10, false, Anchor::Middle});
-    c.rect(4, y, 12, h, Paint{"#f2f2f2", "#5a5a5a", 0.6, 1});
-    c.text(20, y + h - 2, "none", Font{8, false, Anchor::Start});
+      c.rect(b.left + b.width() * i / steps, b.top, b.width() / steps + 0.3, b.height(),
+             Paint{heat_colour((i + 0.5) / steps), "none", 0, 1});
+    c.rect(b.left, b.top, b.width(), b.height(), Paint{"none", "#5a5a5a", 0.6, 1});
+    for (double x : l.tick_x) c.line(x, b.bottom, x, b.bottom + 3, Paint{"none", "#5a5a5a", 0.6, 1});
+    c.rect(l.swatch.left, l.swatch.top, l.swatch.width(), l.swatch.height(), Paint{"#f2f2f2", "#5a5a5a", 0.6, 1});
+    for (const auto& t : l.legend_texts) c.text(t.x, t.y, t.text, t.font);
   }
 }
 

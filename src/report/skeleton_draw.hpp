@@ -31,6 +31,28 @@ struct Drawing {
 // data/drawing/skeleton-front.json, parsed once.
 const Drawing& skeleton_drawing();
 
+// A text placed on the figure, with the box it covers (report/canvas.hpp text_box).
+struct PlacedText {
+  double x = 0, y = 0;
+  std::string text;
+  Font font;
+  Box box;
+};
+
+// Where everything of the figure goes, computed from the measured text: the canvas grows
+// to hold every text, and legend labels keep clear of each other and of the colour bar.
+struct SkeletonLayout {
+  double width = 0, height = 0;
+  Point drawing_offset;                  // where the drawing's (0, 0) goes
+  std::vector<PlacedText> texts;         // title and the drawing's labels
+  bool legend = false;
+  Box bar, swatch;                       // colour bar; the swatch of units not in the data
+  std::vector<double> tick_x;            // tick positions under the bar
+  std::vector<PlacedText> legend_texts;  // tick labels, the swatch's label, the caption
+};
+
+SkeletonLayout skeleton_layout(const SkeletonStyle& style);
+
 // Size of the whole figure (title, drawing, legend) for a style.
 Point skeleton_figure_size(const SkeletonStyle& style);
 
