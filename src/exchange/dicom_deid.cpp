@@ -1,5 +1,7 @@
 #include "exchange/dicom_deid.hpp"
 
+#include "exchange/siemens_csa_scrub.hpp"
+
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -51,13 +53,15 @@ bool is_class_uid(const DcmTagKey& t) {
 
 class Deidentifier {
  public:
-  Deidentifier(const Pseudonymizer& p, std::string patient_id, bool keep_sr_content)
-      : p_(p), patient_(std::move(patient_id)) {
+  Deidentifier(const Pseudonymizer& p, std::string patient_id, bool keep_sr_content,
+               std::set<DcmTagKey> safe_private = {})
+      : p_(p), patient_(std::move(patient_id)), safe_private_(std::move(safe_private)) {
     for (const auto& r : basic_profile_rules()) rules_[DcmTagKey(r.group, r.element)] = r.action;
     if (keep_sr_content) rules_[DCM_ContentSequence] = 'K';
   }
 
-  void process(DcmItem& item) {
+  // `top`: the dataset itself (safe private elements are retained there only).
+  void process(DcmItem& item, bool top = false) {
     for (unsigned long i = item.card(); i-- > 0;) {
       DcmElement* el = item.getElement(i);
       if (!el) continue;
@@ -65,7 +69,7 @@ class Deidentifier {
       const Uint16 g = key.getGroup();
       const DcmEVR vr = el->getTag().getEVR();
       char action;
-      if (g & 1) action = 'X';  // private attributes
+      if (g & 1) action = top && safe_private_.count(key) ? 'K' : 'X';  // private attributes
       else if ((g & 0xff00) == 0x5000 || (g & 0xff00) == 0x6000) action = 'X';  // curves, overlays
       else if (auto it = rules_.find(key); it != rules_.end()) action = it->second;
       else if (vr == EVR_SQ) action = 'K';
@@ -140,6 +144,7 @@ class Deidentifier {
 
   const Pseudonymizer& p_;
   std::string patient_;
+  std::set<DcmTagKey> safe_private_;
   std::map<DcmTagKey, char> rules_;
 };
 
@@ -147,6 +152,42 @@ std::string get(DcmDataset& ds, const DcmTagKey& t) {
   OFString s;
   if (ds.findAndGetOFStringArray(t, s).good()) return s.c_str();
   return "";
+}
+
+const char* const kCsaCreator = "SIEMENS CSA HEADER";
+
+// Retain Safe Private (PS3.15 E.3.10) for the Siemens CSA image and series headers of the
+// dataset: each is rewritten by scrub_siemens_csa; the tags of what survives (and of its
+// private creator) are returned, to be kept. Everything else private is removed as before.
+std::set<DcmTagKey> retain_siemens_csa(DcmDataset& ds, std::vector<Uint16>& blocks) {
+  std::set<DcmTagKey> keep;
+  for (Uint16 block = 0x10; block <= 0xff; ++block) {
+    OFString creator;
+    if (ds.findAndGetOFString(DcmTagKey(0x0029, block), creator).bad()) continue;
+    if (std::string(creator.c_str()).find(kCsaCreator) != 0) continue;
+    bool any = false;
+    for (Uint16 sub : {Uint16(0x10), Uint16(0x20)}) {
+      const DcmTagKey tag(0x0029, static_cast<Uint16>(block << 8 | sub));
+      DcmElement* el = nullptr;
+      if (ds.findAndGetElement(tag, el).bad() || !el) continue;
+      const DcmEVR vr = el->getTag().getEVR();
+      Uint8* data = nullptr;
+      if ((vr != EVR_OB && vr != EVR_UN) || el->getUint8Array(data).bad() || !data) continue;
+      const std::string_view bytes(reinterpret_cast<const char*>(data), el->getLength());
+      const CsaScrubResult r = scrub_siemens_csa(bytes, sub == 0x10 ? CsaKind::image : CsaKind::series);
+      if (r.bytes.empty()) continue;
+      if (el->putUint8Array(reinterpret_cast<const Uint8*>(r.bytes.data()), static_cast<unsigned long>(r.bytes.size()))
+              .bad())
+        continue;
+      keep.insert(tag);
+      any = true;
+    }
+    if (any) {
+      keep.insert(DcmTagKey(0x0029, block));
+      blocks.push_back(block);
+    }
+  }
+  return keep;
 }
 
 }  // namespace
@@ -159,8 +200,10 @@ void deidentify_dataset(DcmDataset& ds, const Pseudonymizer& p) {
   if (patient.empty()) patient = get(ds, DCM_PatientName);
   if (patient.empty()) patient = get(ds, DCM_StudyInstanceUID);
   const bool crmo_sr = get(ds, DCM_Modality) == "SR" && get(ds, DCM_Manufacturer) == "crmo";
-  Deidentifier d(p, patient, crmo_sr);
-  d.process(ds);
+  std::vector<Uint16> csa_blocks;
+  std::set<DcmTagKey> safe_private = retain_siemens_csa(ds, csa_blocks);
+  Deidentifier d(p, patient, crmo_sr, std::move(safe_private));
+  d.process(ds, true);
   // Say what was done (PS3.15 E.1.1, PS3.16 CID 7050).
   ds.putAndInsertString(DCM_PatientIdentityRemoved, "YES");
   ds.putAndInsertString(DCM_LongitudinalTemporalInformationModified, "MODIFIED");
@@ -170,13 +213,25 @@ void deidentify_dataset(DcmDataset& ds, const Pseudonymizer& p) {
   const char* codes[][2] = {{"113100", "Basic Application Confidentiality Profile"},
                             {"113107", "Retain Longitudinal Temporal Information Modified Dates Option"},
                             {"113108", "Retain Patient Characteristics Option"},
-                            {"113105", "Clean Descriptors Option"}};
-  for (int k = 0; k < 4; ++k) {
+                            {"113105", "Clean Descriptors Option"},
+                            {"113111", "Retain Safe Private Option"}};
+  const int ncodes = csa_blocks.empty() ? 4 : 5;
+  for (int k = 0; k < ncodes; ++k) {
     DcmItem* item = nullptr;
     if (ds.findOrCreateSequenceItem(DCM_DeidentificationMethodCodeSequence, item, -2).good() && item) {
       item->putAndInsertString(DCM_CodeValue, codes[k][0]);
       item->putAndInsertString(DCM_CodingSchemeDesignator, "DCM");
       item->putAndInsertString(DCM_CodeMeaning, codes[k][1]);
+    }
+  }
+  // Which private block was kept and that it is safe (PS3.15 E.3.10, PS3.3 C.12.1.1.7).
+  ds.findAndDeleteElement(DCM_PrivateDataElementCharacteristicsSequence);
+  for ([[maybe_unused]] Uint16 block : csa_blocks) {  // one item per retained block
+    DcmItem* item = nullptr;
+    if (ds.findOrCreateSequenceItem(DCM_PrivateDataElementCharacteristicsSequence, item, -2).good() && item) {
+      item->putAndInsertUint16(DCM_PrivateGroupReference, 0x0029);
+      item->putAndInsertString(DCM_PrivateCreatorReference, kCsaCreator);
+      item->putAndInsertString(DCM_BlockIdentifyingInformationStatus, "SAFE");
     }
   }
 }

@@ -3,6 +3,9 @@
   make DIR IDS.json EXAM.json SERIES.txt   give the phantom in DIR a patient's identity
   scan IDS.json OUT PLAIN INPUT            no identifier in any byte under OUT; some in PLAIN and INPUT
   agree IDS.json OUT KEY                   pseudonyms, shifted dates and UIDs agree across exports
+  mosaic SRC DIR IDS.json                  a real Siemens mosaic given the identity, some planted in its CSA headers
+  mosaic_check IDS.json DEID KEY           only the scrubbed CSA headers are kept private, and declared
+  mosaic_same BEFORE AFTER SRC             the ingests before and after de-identification agree (slices, geometry, voxels)
 """
 import csv
 import datetime
@@ -10,6 +13,7 @@ import hashlib
 import hmac
 import json
 import pathlib
+import struct
 import sys
 
 import pydicom
@@ -182,6 +186,142 @@ def agree(ids_path, out, key_path):
     print(f"pseudonym {pseudo}, dates moved back {offset} days, the same in every export")
 
 
+def csa_read(b):
+    """Siemens CSA "SV10" header -> [(name, vr, [items])] (nibabel's layout, written out here)."""
+    assert b[:4] == b"SV10", b[:4]
+    n = struct.unpack("<I", b[8:12])[0]
+    at, out = 16, []
+    for _ in range(n):
+        name = b[at:at + 64].split(b"\0")[0].decode()
+        vr = b[at + 68:at + 72].split(b"\0")[0].decode()
+        nitems = struct.unpack("<I", b[at + 76:at + 80])[0]
+        at += 84
+        items = []
+        for _ in range(nitems):
+            ln = struct.unpack("<I", b[at + 4:at + 8])[0]
+            at += 16
+            items.append(b[at:at + ln].split(b"\0")[0])
+            at += (ln + 3) // 4 * 4
+        out.append((name, vr, items))
+    return out
+
+
+def csa_write(entries, garbage):
+    """The header again, with `garbage` after every NUL as scanners leave it."""
+    b = b"SV10\4\3\2\1" + struct.pack("<II", len(entries), 77)
+    for name, vr, items in entries:
+        b += (name.encode() + b"\0" + garbage).ljust(64, b"\xcd")[:64]
+        b += struct.pack("<i4sii i", len(items), vr.encode(), 6, len(items), 77)
+        for v in items:
+            ln = len(v) + 1 if v else 0
+            b += struct.pack("<4i", ln, ln, 77 if ln else 205, ln)
+            if ln:
+                b += (v + b"\0" + garbage).ljust((ln + 3) // 4 * 4, b"\0")[:(ln + 3) // 4 * 4]
+    return b + b"\0" * 4
+
+
+def mosaic(src, dst, ids_path):
+    """Copies the mosaic series SRC to DST with the identity of make(), and plants
+    identifiers where only a CSA scrub can remove them: a coil string, an extra entry, the
+    Phoenix protocol (quoted and numeric lines), and the garbage after NULs."""
+    dst = pathlib.Path(dst)
+    dst.mkdir(parents=True)
+    ids = json.load(open(ids_path))
+    uids = set(ids["uids"])
+    garbage = (IDENTITY["PatientID"] + NAME).encode()
+    files = sorted(pathlib.Path(src).glob("*.dcm"))
+    assert files, f"no mosaic files in {src}"
+    for f in files:
+        ds = pydicom.dcmread(f)
+        assert "MOSAIC" in ds.ImageType and ds[0x0029, 0x0010].value.startswith("SIEMENS CSA HEADER")
+        for kw in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "FrameOfReferenceUID"):
+            uids.add(str(getattr(ds, kw)))
+        for kw, v in IDENTITY.items():
+            setattr(ds, kw, v)
+        for elem in ds.iterall():
+            if elem.VR == "DA" and elem.keyword != "PatientBirthDate":
+                elem.value = STUDY_DATE
+        image = csa_read(ds[0x0029, 0x1010].value)
+        image = [(n, vr, [NAME.encode()] if n == "ImaCoilString" else items) for n, vr, items in image]
+        image.append(("PatientName", "PN", [NAME.encode()]))
+        ds[0x0029, 0x1010].value = csa_write(image, garbage)
+        series = csa_read(ds[0x0029, 0x1020].value)
+        planted = (f'tPatientName\t = \t""{NAME}""\ntPatientID\t = \t""{IDENTITY["PatientID"]}""\n'
+                   f'sPatient.lBirthDate\t = \t{IDENTITY["PatientBirthDate"]}\n').encode()
+        fixed = []
+        for n, vr, items in series:
+            if n == "MrPhoenixProtocol":
+                text = items[0]
+                for ref in text.split(b"tReferenceImage")[1:]:
+                    uids.add(ref.split(b'""')[1].decode())
+                i = text.index(b"### ASCCONV END")
+                items = [text[:i] + planted + text[i:]]
+            fixed.append((n, vr, items))
+        ds[0x0029, 0x1020].value = csa_write(fixed, garbage)
+        # Control: the identity is in the CSA headers now (a scan of a raw copy would find it).
+        raw = ds[0x0029, 0x1010].value + ds[0x0029, 0x1020].value
+        for must in (NAME, IDENTITY["PatientID"], IDENTITY["PatientBirthDate"], "1.3.12.2.1107.5.2.19.45160.2018"):
+            assert must.encode() in raw, must
+        ds.save_as(dst / f.name)
+    ids["uids"] = sorted(uids)
+    ids["strings"] += ["Test^Regression", "AWP45160"]  # the mosaic's own identity
+    ids["dates"] += ["20180918", "19700101"]
+    json.dump(ids, open(ids_path, "w"), indent=1)
+
+
+def mosaic_check(ids_path, deid, key_path):
+    ids = json.load(open(ids_path))
+    key = bytes.fromhex(pathlib.Path(key_path).read_text().strip())
+    pseudo, _ = oracle(key, ids["patient_id"])
+    files = sorted(pathlib.Path(deid).glob("*.dcm"))
+    assert files
+    for f in files:
+        d = pydicom.dcmread(f)
+        assert d.PatientID == pseudo, d.PatientID
+        private = sorted((e.tag.group, e.tag.element) for e in d.iterall() if e.tag.is_private)
+        assert private == [(0x29, 0x10), (0x29, 0x1010), (0x29, 0x1020)], [hex(g << 16 | e) for g, e in private]
+        assert d[0x0029, 0x0010].value == "SIEMENS CSA HEADER"
+        codes = {c.CodeValue for c in d.DeidentificationMethodCodeSequence}
+        assert "113111" in codes, codes  # Retain Safe Private Option
+        block = d.PrivateDataElementCharacteristicsSequence[0]
+        assert (block.PrivateGroupReference, block.PrivateCreatorReference, block.BlockIdentifyingInformationStatus) \
+            == (0x0029, "SIEMENS CSA HEADER", "SAFE")
+        image = {n: items for n, _, items in csa_read(d[0x0029, 0x1010].value)}
+        assert "NumberOfImagesInMosaic" in image and "SliceNormalVector" in image, sorted(image)
+        assert "ImaCoilString" not in image and "PatientName" not in image, sorted(image)
+        series = {n: items for n, _, items in csa_read(d[0x0029, 0x1020].value)}
+        asc = series["MrPhoenixProtocol"][0].decode()
+        assert asc.startswith("### ASCCONV BEGIN ###\n") and "sKSpace." in asc and '"' not in asc, asc[:300]
+    print(f"{len(files)} de-identified mosaic file(s): only the scrubbed CSA headers kept, declared safe")
+
+
+def mosaic_same(before, after, src):
+    """Ingests of the original and the de-identified mosaic: same slices, geometry, voxels."""
+    ma = json.load(open(pathlib.Path(before) / "manifest.json"))
+    mb = json.load(open(pathlib.Path(after) / "manifest.json"))
+    ds = pydicom.dcmread(sorted(pathlib.Path(src).glob("*.dcm"))[0])
+    tiles = ds[0x0019, 0x100a].value  # NumberOfImagesInMosaic of the Siemens MR header (removed by deid)
+    sa, sb = ma["series"], mb["series"]
+    assert len(sa) == len(sb) == 1, (len(sa), len(sb))
+    a, b = sa[0], sb[0]
+    assert a["mosaic"] and b["mosaic"], "not read as a mosaic"
+    assert a["geometry"]["dims"][2] == tiles == b["geometry"]["dims"][2], (a["geometry"], b["geometry"], tiles)
+    assert a["slices"] == b["slices"], (a["slices"], b["slices"])
+    for k in ("dims", "spacing_mm", "origin_lps", "axes_lps", "far_corner_lps"):
+        assert a["geometry"][k] == b["geometry"][k], (k, a["geometry"][k], b["geometry"][k])
+    def voxels(m, root):
+        import gzip
+        raw = open(pathlib.Path(root) / m["file"], "rb").read()
+        if m["file"].endswith(".gz"):
+            raw = gzip.decompress(raw)
+        off = int(struct.unpack("<f", raw[108:112])[0])
+        return raw[off:]
+    va, vb = voxels(a, before), voxels(b, after)
+    assert len(va) > 0 and va == vb, "voxels differ"
+    print(f"mosaic: {a['geometry']['dims']} x {a['slices']} slices, same geometry and voxels after de-identification")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"make": make, "scan": scan, "agree": agree}[cmd](*args)
+    {"make": make, "scan": scan, "agree": agree, "mosaic": mosaic, "mosaic_check": mosaic_check,
+     "mosaic_same": mosaic_same}[cmd](*args)
