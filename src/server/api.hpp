@@ -112,6 +112,7 @@ void add_exam_routes(std::vector<Route>& routes, Services& s);
 void add_edit_routes(std::vector<Route>& routes, Services& s);
 void add_cohort_routes(std::vector<Route>& routes, Services& s);
 void add_admin_routes(std::vector<Route>& routes, Services& s);
+void add_analysis_routes(std::vector<Route>& routes, Services& s);
 
 // The OpenAPI 3.0 document of a route table.
 Json openapi_document(const std::vector<Route>& routes, const std::string& version);
