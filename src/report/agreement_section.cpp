@@ -156,6 +156,43 @@ CohortSection agreement_section(const readers::AgreementReport& r) {
     t.push_back(fmt::format("Bland-Altman {} - {}: bias {}, limits {}", ba.reader_b, ba.reader_a,
                             ba.bias ? fmt::format("{:.2f}", *ba.bias) : "NA",
                             ba.lower ? fmt::format("{:.2f} to {:.2f}", *ba.lower, *ba.upper) : "NA"));
+  // The PDF: the first line, then the same figures as tables.
+  s.pdf_text = {t.front(), fmt::format("Fleiss' kappa over all sites: abnormal {}, grade {}", k3(r.fleiss_abnormal),
+                                       k3(r.fleiss_grade))};
+  TextTable bones;
+  bones.title = "Free-marginal kappa per bone (bones with an abnormal item)";
+  bones.header = {"bone", "items", "abnormal items", "kappa abnormal", "kappa grade"};
+  for (const auto& c : r.categories)
+    if (c.abnormal_items > 0 || c.category == "all sites")
+      bones.rows.push_back({c.category, std::to_string(c.items), std::to_string(c.abnormal_items), k3(c.abnormal), k3(c.grade)});
+  s.tables.push_back(bones);
+  TextTable cohen;
+  cohen.title = "Cohen's kappa per pair of readers";
+  cohen.header = {"readers", "abnormal", "grade", "grade, linear", "grade, quadratic"};
+  for (const auto& p : r.pairs)
+    cohen.rows.push_back({p.reader_a + " / " + p.reader_b, k3(p.abnormal), k3(p.grade_unweighted), k3(p.grade_linear),
+                          k3(p.grade_quadratic)});
+  s.tables.push_back(cohen);
+  if (r.icc) {
+    TextTable icc;
+    icc.title = "ICC of RAI-CROMRIS totals (Shrout-Fleiss, as psych::ICC)";
+    icc.header = {"form", "ICC", "F", "df1", "df2", "p", "95 % CI"};
+    for (const auto& f : r.icc->forms)
+      icc.rows.push_back({f.type, fmt::format("{:.3f}", f.icc), fmt::format("{:.3g}", f.f), fmt::format("{:g}", f.df1),
+                          fmt::format("{:g}", f.df2), pval(f.p_value),
+                          fmt::format("{:.2f} to {:.2f}", f.conf_int.lower, f.conf_int.upper)});
+    s.tables.push_back(icc);
+  } else {
+    s.pdf_text.push_back("ICC: " + r.icc_note);
+  }
+  TextTable ba;
+  ba.title = "Bland-Altman limits of RAI-CROMRIS totals";
+  ba.header = {"readers", "n", "bias (b - a)", "SD", "95 % limits of agreement"};
+  for (const auto& x : r.bland_altman)
+    ba.rows.push_back({x.reader_a + " / " + x.reader_b, std::to_string(x.difference.size()),
+                       x.bias ? fmt::format("{:.2f}", *x.bias) : "NA", x.sd ? fmt::format("{:.2f}", *x.sd) : "NA",
+                       x.lower ? fmt::format("{:.2f} to {:.2f}", *x.lower, *x.upper) : "NA"});
+  s.tables.push_back(ba);
   s.json = agreement_to_json(r);
   return s;
 }

@@ -522,6 +522,39 @@ class PdfWriter {
     }
   }
   void gap(double h) { y_ += h; }
+  // A table with measured columns; rows that do not fit go on the next page under the
+  // header again.
+  void table(const TextTable& t) {
+    if (!t.title.empty()) {
+      // The title stays with the first rows (or with the whole table when it is short).
+      const double row = t.font_size * 1.45;
+      const double whole = static_cast<double>(t.rows.size() + 1) * row;
+      need(11 * 1.4 + (whole < (kH - 2 * kMargin) / 2 ? whole : 4 * row));
+      text(t.title, 11, true);
+    }
+    std::size_t from = 0;
+    do {
+      const double row = layout_table(t, width()).row_height;
+      const double room = kH - kMargin - y_ - row - 2;
+      auto fit = static_cast<std::size_t>(std::max(0.0, room / row));
+      const std::size_t left = t.rows.size() - from;
+      const bool short_table = from == 0 && static_cast<double>(left + 1) * row < (kH - 2 * kMargin) / 2;
+      if (fit == 0 || (left > fit && (fit < 3 || short_table))) {  // short tables are not split
+        new_page();
+        continue;
+      }
+      TextTable part = t;
+      const std::size_t to = std::min(t.rows.size(), from + fit);
+      part.rows.assign(t.rows.begin() + static_cast<std::ptrdiff_t>(from), t.rows.begin() + static_cast<std::ptrdiff_t>(to));
+      part.row_colours.clear();
+      for (std::size_t r = from; r < to; ++r) part.row_colours.push_back(r < t.row_colours.size() ? t.row_colours[r] : "");
+      const TableLayout l = layout_table(part, width());
+      CairoCanvas c(cr_, kMargin, y_);
+      draw_table(c, part, l);
+      y_ += l.height + 4;
+      from = to;
+    } while (from < t.rows.size());
+  }
   // Draws a block of the given size, scaled to fit the width (and at most `max_scale`).
   template <typename F>
   void block(Point size, F draw, double max_scale = 1, double x_offset = 0) {
@@ -610,17 +643,18 @@ void write_cohort_pdf(const Analysis& a, const std::vector<CohortSection>& secti
   pdf.text("Spearman rs, 95 % CI (Fisher z, SE sqrt(1.06/(n-3))), p, Holm-adjusted p within each outcome.", 9);
   for (const auto& outcome : a.outcome_names) {
     pdf.gap(4);
-    pdf.text("against " + outcome_axis(a, outcome), 11, true);
-    pdf.text(fmt::format("{:<20} {:>4} {:>7} {:>17} {:>10} {:>10}", "parameter", "n", "rs", "95 % CI", "p", "p Holm"), 8.5,
-             true);
+    TextTable t;
+    t.title = "against " + outcome_axis(a, outcome);
+    t.header = {"parameter", "n", "rs", "95 % CI", "p", "p Holm"};
     for (const auto& c : a.correlations) {
       if (c.outcome != outcome) continue;
       std::string ci = c.ci_lower ? fmt::format("[{:.2f}, {:.2f}]", *c.ci_lower, *c.ci_upper) : "NA";
-      pdf.text(fmt::format("{:<20} {:>4} {:>7} {:>17} {:>10} {:>10}", c.parameter, c.n, opt_num(c.rs), ci, pv(c.p_value),
-                           pv(c.p_holm)),
-               8.5, false, c.p_holm && *c.p_holm < 0.05 ? "#b03000" : "#222222");
+      t.rows.push_back({c.parameter, std::to_string(c.n), opt_num(c.rs), ci, pv(c.p_value), pv(c.p_holm)});
+      t.row_colours.push_back(c.p_holm && *c.p_holm < 0.05 ? "#b03000" : "");
     }
+    pdf.table(t);
   }
+  pdf.text("Red: Holm-adjusted p < 0.05.", 8.5, false, "#555555");
   // Scatter plots, two per row.
   for (std::size_t o = 0; o < a.outcome_names.size() && o < 2; ++o) {
     pdf.new_page();
@@ -644,23 +678,40 @@ void write_cohort_pdf(const Analysis& a, const std::vector<CohortSection>& secti
                        "patients have at least one. Clinically symptomatic sites: {}, of which {} without an MRI lesion.",
                        m.silent, m.lesions_known, m.silent_pct, m.patients_with_silent, m.symptomatic_sites,
                        m.symptomatic_without_lesion));
+  pdf.gap(4);
+  TextTable regions;
+  regions.header = {"region", "sites with known status", "silent", "% silent"};
   for (const auto& r : m.by_region)
-    pdf.text(fmt::format("  {:<16} known {:>5}  silent {:>5}  ({:.1f} %)", r.region, r.lesions_known, r.silent, r.silent_pct), 9);
+    regions.rows.push_back({r.region, std::to_string(r.lesions_known), std::to_string(r.silent), f1(r.silent_pct)});
+  pdf.table(regions);
   pdf.gap(8);
   pdf.text("5. Group comparisons (Mann-Whitney)", 14, true, "#33425b");
+  pdf.text("Mann-Whitney U (R's W), as wilcox.test.", 9);
+  TextTable groups;
+  groups.header = {"outcome", "group", "n", "median", "vs group", "n", "median", "W", "p"};
   for (const auto& g : a.groups)
-    pdf.text(fmt::format("{}: {} (n {}, median {}) vs {} (n {}, median {}): W {}, p {}", outcome_label(g.outcome), g.group_yes,
-                         g.n_yes, opt_num(g.median_yes, "{:g}"), g.group_no, g.n_no, opt_num(g.median_no, "{:g}"),
-                         opt_num(g.w, "{:g}"), pv(g.p_value)),
-             9);
-  for (const auto& p : a.over_time)
-    pdf.text(fmt::format("Over time, {}: n {}, median {} -> {}, V {}, p {}", p.parameter, p.n, opt_num(p.median_first, "{:g}"),
-                         opt_num(p.median_second, "{:g}"), opt_num(p.v, "{:g}"), pv(p.p_value)),
-             9);
+    groups.rows.push_back({outcome_label(g.outcome), g.group_yes, std::to_string(g.n_yes), opt_num(g.median_yes, "{:g}"),
+                           g.group_no, std::to_string(g.n_no), opt_num(g.median_no, "{:g}"), opt_num(g.w, "{:g}"),
+                           pv(g.p_value)});
+  pdf.table(groups);
+  if (!a.over_time.empty()) {
+    TextTable over;
+    over.title = "Over time: first against second exam (Wilcoxon signed rank, paired)";
+    over.header = {"parameter", "n", "median first", "median second", "V", "p"};
+    for (const auto& p : a.over_time)
+      over.rows.push_back({p.parameter, std::to_string(p.n), opt_num(p.median_first, "{:g}"),
+                           opt_num(p.median_second, "{:g}"), opt_num(p.v, "{:g}"), pv(p.p_value)});
+    pdf.gap(4);
+    pdf.table(over);
+  }
   for (const auto& sec : sections) {
     pdf.new_page();
     pdf.text(sec.title, 14, true, "#33425b");
-    for (const auto& line : sec.text) pdf.text(line, 9);
+    for (const auto& line : sec.pdf_text.empty() ? sec.text : sec.pdf_text) pdf.text(line, 9);
+    for (const auto& t : sec.tables) {
+      pdf.gap(4);
+      pdf.table(t);
+    }
     for (const auto& f : sec.figures) {
       pdf.gap(6);
       pdf.block(f.size, [&](Canvas& c) { f.draw(c); });

@@ -22,6 +22,7 @@
 #include "core/exam.hpp"
 #include "core/scheme.hpp"
 #include "report/canvas.hpp"
+#include "report/pdf_table.hpp"
 
 namespace crmo::report {
 
@@ -47,6 +48,9 @@ struct CohortSection {
   std::string html;            // body of the <section> (the heading is added), HTML-escaped by the writer
   std::vector<SectionFigure> figures;           // drawn after `html`
   std::vector<std::string> text;                // plain lines: terminal summary and PDF
+  // The PDF prints `pdf_text` (or `text` when empty), then `tables` column-aligned.
+  std::vector<std::string> pdf_text;
+  std::vector<TextTable> tables;
   std::map<std::string, std::string> csv;       // file name ("followup_pairs.csv") -> CSV text
   nlohmann::ordered_json json;                  // put under `id` in --json and cohort.json
 };

@@ -131,6 +131,17 @@ std::optional<CohortSection> section_followup(const SectionInput& input) {
                                n_improved, n_worsened, n_stable));
   s.text.push_back(fmt::format("PedCNO: {} met, {} not met, {} undetermined", f.pedcno_met, f.pedcno_not_met,
                                f.pedcno_undetermined));
+  s.pdf_text = {s.text.front(), s.text[s.text.size() - 2], s.text.back()};
+  TextTable measures;
+  measures.title = "First against second exam (Wilcoxon signed rank, paired)";
+  measures.header = {"measure", "n", "median first", "median second", "V", "p"};
+  for (const auto& p : f.comparisons) {
+    measures.rows.push_back({p.measure, std::to_string(p.from.size()), num(p.median_from), num(p.median_to),
+                             p.test ? fmt::format("{:g}", p.test->statistic.value_or(NAN)) : "NA",
+                             p.test ? pval(p.test->p_value) : "NA"});
+    if (!p.test) s.pdf_text.push_back(p.measure + ": " + p.note);
+  }
+  s.tables.push_back(measures);
   s.json = cohort_followup_to_json(f);
   return s;
 }

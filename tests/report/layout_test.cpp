@@ -5,11 +5,13 @@
 // measured as cairo draws them; no pixels compared.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "formats/atlas_json.hpp"
 #include "report/canvas.hpp"
+#include "report/pdf_table.hpp"
 #include "report/skeleton_draw.hpp"
 
 using namespace crmo;
@@ -139,4 +141,79 @@ TEST(TextBox, MeasuredLikeCairoDrawsIt) {
   EXPECT_GT(a.bottom, 20);
   const Box big = text_box(0, 20, "none", Font{20, false, Anchor::Start});
   EXPECT_GT(big.height(), 1.8 * a.height());
+}
+
+namespace {
+
+TextTable correlation_table() {
+  TextTable t;
+  t.header = {"parameter", "n", "rs", "95 % CI", "p", "p Holm"};
+  t.rows = {{"lesion_count", "54", "0.667", "[0.48, 0.80]", "3.71e-08", "5.93e-07"},
+            {"transphyseal_sites", "54", "0.289", "[0.02, 0.52]", "0.0340", "0.1880"},
+            {"spine_involved", "54", "0.220", "[-0.06, 0.47]", "0.1107", "0.2769"},
+            {"rai_total", "1234", "NA", "NA", "NA", "NA"}};
+  return t;
+}
+
+// Every cell inside its column, columns left to right and apart, numbers right-aligned.
+void expect_aligned(const TextTable& t, const TableLayout& l) {
+  const std::size_t n = t.header.size();
+  ASSERT_EQ(l.column_left.size(), n);
+  ASSERT_EQ(l.column_width.size(), n);
+  for (std::size_t c = 1; c < n; ++c) EXPECT_GT(l.column_left[c], l.column_left[c - 1] + l.column_width[c - 1]) << c;
+  for (std::size_t r = 0; r <= t.rows.size(); ++r)
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::string& cell = r == 0 ? t.header[c] : t.rows[r - 1][c];
+      const Box b = text_box(l.anchor_x(c), l.baseline(r), cell, l.font(c, r == 0));
+      const double left = l.column_left[c], right = left + l.column_width[c];
+      EXPECT_GE(b.left, left - 1e-6) << "'" << cell << "' sticks out of column " << c << " on the left";
+      EXPECT_LE(b.right, right + 1e-6) << "'" << cell << "' sticks out of column " << c << " on the right";
+      if (c + 1 < n) {
+        EXPECT_LT(b.right, l.column_left[c + 1]) << "'" << cell << "' reaches the next column";
+      }
+      if (l.right_aligned[c]) {
+        EXPECT_NEAR(b.right, right, 0.5) << "'" << cell << "' not right-aligned";
+      } else {
+        EXPECT_NEAR(b.left, left, 1.5) << "'" << cell << "' not left-aligned";
+      }
+    }
+  EXPECT_GT(l.height, l.row_height * static_cast<double>(t.rows.size()));
+}
+
+}  // namespace
+
+TEST(PdfTable, MeasuredColumnsNumbersRightAligned) {
+  const TextTable t = correlation_table();
+  const TableLayout l = layout_table(t, 515);
+  EXPECT_EQ(l.font_size, t.font_size);  // fits: not shrunk
+  EXPECT_LE(l.width, 515);
+  EXPECT_EQ(l.right_aligned, (std::vector<bool>{false, true, true, true, true, true}));
+  expect_aligned(t, l);
+  // The widest cell sets the width: a longer name widens the first column only.
+  TextTable longer = t;
+  longer.rows[0][0] = "a_much_longer_parameter_name";
+  const TableLayout l2 = layout_table(longer, 515);
+  EXPECT_GT(l2.column_width[0], l.column_width[0] + 20);
+  EXPECT_NEAR(l2.column_width[2], l.column_width[2], 1e-9);
+  expect_aligned(longer, l2);
+}
+
+TEST(PdfTable, ShrinksToTheWidthGiven) {
+  TextTable t = correlation_table();
+  t.header.push_back("method");
+  for (auto& r : t.rows) r.push_back("exact permutation p-value, the tail is small enough to count");
+  const TableLayout wide = layout_table(t, 2000);
+  ASSERT_GT(wide.width, 515);
+  const TableLayout l = layout_table(t, 515);
+  EXPECT_LT(l.font_size, t.font_size);
+  EXPECT_LE(l.width, 515);
+  expect_aligned(t, l);
+  EXPECT_FALSE(l.right_aligned.back());
+}
+
+TEST(PdfTable, NumericCells) {
+  for (const char* s : {"54", "0.667", "-0.06", "3.71e-08", "[0.48, 0.80]", "12.5 %", "NA", "0.12 to 0.80", "22.5 -> 16.5"})
+    EXPECT_TRUE(numeric_cell(s)) << s;
+  for (const char* s : {"", "lesion_count", "R1 / R2", "ICC1", "none", "tibia"}) EXPECT_FALSE(numeric_cell(s)) << s;
+  EXPECT_THROW(layout_table(TextTable{"", {"a", "b"}, {{"1"}}, {}, 8.5}, 500), std::invalid_argument);
 }
