@@ -1,6 +1,7 @@
 #include "exchange/sr.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -9,6 +10,7 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
 #include <dcmtk/dcmsr/cmr/tid1500.h>
+#include <dcmtk/dcmsr/codes/dcm.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 #include <fmt/format.h>
 
@@ -86,6 +88,43 @@ std::vector<Source> load_sources(const SrInput& in) {
   return out;
 }
 
+// The single-frame source image whose plane holds `p` (LPS mm): inside the image (to half a
+// pixel) and nearest its plane, within half the slice thickness (spacing between slices
+// when larger; 5 mm when the file gives neither). Mosaics and multi-frame images are not
+// searched (their slices are not single images). Returns the index in `sources`, or -1.
+long image_holding(std::vector<Source>& sources, const std::array<double, 3>& p) {
+  long best = -1;
+  double best_d = 0;
+  for (std::size_t k = 0; k < sources.size(); ++k) {
+    DcmDataset& ds = *sources[k].ff->getDataset();
+    Float64 ipp[3], iop[6], ps[2], thick = 0, gap = 0;
+    Uint16 rows = 0, cols = 0;
+    bool ok = ds.findAndGetUint16(DCM_Rows, rows).good() && ds.findAndGetUint16(DCM_Columns, cols).good();
+    for (unsigned long i = 0; ok && i < 3; ++i) ok = ds.findAndGetFloat64(DCM_ImagePositionPatient, ipp[i], i).good();
+    for (unsigned long i = 0; ok && i < 6; ++i) ok = ds.findAndGetFloat64(DCM_ImageOrientationPatient, iop[i], i).good();
+    for (unsigned long i = 0; ok && i < 2; ++i) ok = ds.findAndGetFloat64(DCM_PixelSpacing, ps[i], i).good() && ps[i] > 0;
+    Sint32 frames = 1;
+    ds.findAndGetSint32(DCM_NumberOfFrames, frames);
+    if (!ok || frames > 1 || get(ds, DCM_ImageType).find("MOSAIC") != std::string::npos) continue;
+    ds.findAndGetFloat64(DCM_SliceThickness, thick);
+    ds.findAndGetFloat64(DCM_SpacingBetweenSlices, gap);
+    const double half = std::max(thick, gap) > 0 ? std::max(thick, gap) / 2 : 5.0;
+    const double v[3] = {p[0] - ipp[0], p[1] - ipp[1], p[2] - ipp[2]};
+    const double* r = iop;      // along a row: columns (spacing ps[1])
+    const double* c = iop + 3;  // along a column: rows (spacing ps[0])
+    const double n[3] = {r[1] * c[2] - r[2] * c[1], r[2] * c[0] - r[0] * c[2], r[0] * c[1] - r[1] * c[0]};
+    const double col = (v[0] * r[0] + v[1] * r[1] + v[2] * r[2]) / ps[1];
+    const double row = (v[0] * c[0] + v[1] * c[1] + v[2] * c[2]) / ps[0];
+    const double d = std::abs(v[0] * n[0] + v[1] * n[1] + v[2] * n[2]);
+    if (col < -0.5 || col > cols - 0.5 || row < -0.5 || row > rows - 0.5 || d > half + 1e-6) continue;
+    if (best < 0 || d < best_d - 1e-9) {
+      best = static_cast<long>(k);
+      best_d = d;
+    }
+  }
+  return best;
+}
+
 void add_number(Group& g, const Group::TID300_Measurement::MeasurementValue& v, const DSRCodedEntryValue& concept_name,
                 const std::string& what) {
   check(g.addMeasurement(CID7469_GenericIntensityAndSizeMeasurements(concept_name), v), what);
@@ -99,6 +138,20 @@ SrResult write_measurement_report(const SrInput& in, const fs::path& out) {
   const Exam& exam = *in.exam;
   std::vector<Source> sources = load_sources(in);
   DcmDataset& first = *sources.front().ff->getDataset();
+  std::map<std::string, long> seed_image;  // site -> index in sources
+  {
+    std::vector<InputProblem> problems;
+    for (const auto& [site, p] : in.seeds) {
+      const std::string place = fmt::format("--seed {}={},{},{}", site, p[0], p[1], p[2]);
+      if (std::none_of(exam.lesions.begin(), exam.lesions.end(), [&](const SiteGrading& sg) { return sg.site == site; }))
+        problems.push_back({place, "the exam grades no site " + site});
+      else if (long k = image_holding(sources, p); k < 0)
+        problems.push_back({place, "no single-frame image of the source series holds this point (LPS mm)"});
+      else
+        seed_image[site] = k;
+    }
+    throw_if_any(std::move(problems));
+  }
 
   // The order of DCMTK's own TID 1500 example: a new report, then its parts.
   TID1500_MeasurementReport report(CMR_CID7021::ImagingMeasurementReport);
@@ -134,6 +187,15 @@ SrResult write_measurement_report(const SrInput& in, const fs::path& out) {
   };
   for (const SiteGrading& sg : exam.lesions) {
     Group& g = next_group();
+    // The image the site was measured on: referenced by each measurement taken from it.
+    const Source* image = seed_image.count(sg.site) ? &sources[seed_image[sg.site]] : nullptr;
+    const bool from_image = sg.volume_ml || sg.max_diameter_mm || sg.si_ratio;
+    auto reference = [&](bool derived, const std::string& what) {
+      if (!image || !derived) return;
+      check(g.getMeasurement().addImage(CODE_DCM_SourceOfMeasurement,
+                                        DSRImageReferenceValue(image->sop_class, image->sop)),
+            "source image of " + what);
+    };
     check(g.setTrackingIdentifier(sg.site.c_str()), "tracking identifier " + sg.site);
     char uid[100];
     check(g.setTrackingUniqueIdentifier(dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT)), "tracking uid");
@@ -155,18 +217,22 @@ SrResult write_measurement_report(const SrInput& in, const fs::path& out) {
       if (it == sg.grades.end()) continue;
       add_number(g, {std::to_string(it->second).c_str(), grade_unit}, crmo_code("grade." + item.name, item.name + " grade"),
                  item.name);
+      reference(!from_image, item.name);  // graded on that image when nothing was measured
     }
     add_number(g, {std::to_string(site_scores.count(sg.site) ? site_scores[sg.site] : 0).c_str(), score_unit},
                crmo_code("cromris-unit-score", "CROMRIS unit score"), "unit score");
     if (sg.volume_ml)
       add_number(g, {ds_value(*sg.volume_ml).c_str(), ucum("mL", "milliliter")},
                  CMR_CID7469::getCodedEntry(CMR_CID7469::VolumeFromVoxelSummation), "volume");
+    reference(sg.volume_ml.has_value(), "volume");
     if (sg.max_diameter_mm)
       add_number(g, {ds_value(*sg.max_diameter_mm).c_str(), ucum("mm", "millimeter")},
                  CMR_CID7469::getCodedEntry(CMR_CID7469::Diameter), "diameter");
+    reference(sg.max_diameter_mm.has_value(), "diameter");
     if (sg.si_ratio)
       add_number(g, {ds_value(*sg.si_ratio).c_str(), ucum("1", "no units")},
                  crmo_code("si-ratio-muscle", "Lesion to muscle signal ratio (STIR)"), "signal ratio");
+    reference(sg.si_ratio.has_value(), "signal ratio");
     if (sg.physis)
       check(g.addQualitativeEvaluation(crmo_code("physis", "Relation to the growth plate"),
                                        crmo_code("physis." + *sg.physis, *sg.physis)),
@@ -224,6 +290,10 @@ SrResult write_measurement_report(const SrInput& in, const fs::path& out) {
   r.study_instance_uid = get(ds, DCM_StudyInstanceUID);
   r.measurement_groups = groups;
   r.referenced_images = sources.size();
+  // As written (de-identified UIDs when --deid).
+  for (const auto& [site, k] : seed_image)
+    r.seed_images[site] = in.deid ? in.deid->uid(sources[static_cast<std::size_t>(k)].sop)
+                                  : sources[static_cast<std::size_t>(k)].sop;
   fs::path tmp = out;
   tmp += ".partial";
   OFCondition st = file.saveFile(tmp.c_str(), EXS_LittleEndianExplicit);
