@@ -16,6 +16,9 @@ void register_serve(CLI::App& app, Action& action) {
   sub->add_option("--port-file", o->port_file, "Write the port to this file once the server listens");
   sub->add_option("--session-hours", o->session_hours, "Hours a sign-in stays valid")->check(CLI::Range(1, 24 * 30));
   sub->add_option("--threads", o->threads, "Connections served at once")->check(CLI::Range(2, 256));
+  sub->add_flag("--blinded", o->blinded,
+                "Blinded reading: readers see only their own readings (no other readers, prior exams or clinical "
+                "measures)");
   sub->callback([o, &action] {
     action = [o] { return server::serve(*o, std::cerr); };
   });

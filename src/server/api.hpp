@@ -88,6 +88,7 @@ struct Route {
 
 struct Settings {
   long session_seconds = 12 * 3600;
+  bool blinded = false;  // crmo serve --blinded: readers see only their own readings (server/readings.hpp)
 };
 
 class Pseudonyms;
@@ -113,6 +114,7 @@ void add_edit_routes(std::vector<Route>& routes, Services& s);
 void add_cohort_routes(std::vector<Route>& routes, Services& s);
 void add_admin_routes(std::vector<Route>& routes, Services& s);
 void add_analysis_routes(std::vector<Route>& routes, Services& s);
+void add_reading_routes(std::vector<Route>& routes, Services& s);
 
 // The OpenAPI 3.0 document of a route table.
 Json openapi_document(const std::vector<Route>& routes, const std::string& version);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "server/api.hpp"
+#include "server/readings.hpp"
 
 namespace crmo::server {
 
@@ -37,6 +38,8 @@ Json openapi_document(const std::vector<Route>& routes, const std::string& versi
     for (const auto& n : role_names(r.roles)) roles += (roles.empty() ? "" : ", ") + n;
     op["description"] = r.roles == kPublic ? "No credentials needed." : "Roles: " + roles + ".";
     op["x-roles"] = role_names(r.roles);
+    // Under crmo serve --blinded, readers get 403 from the routes not open to them.
+    if (r.roles & kReader) op["x-blinded-readers"] = open_to_blinded_readers(r) ? "own readings only" : "403";
     Json params = Json::array();
     for (std::size_t p = r.path.find('{'); p != std::string::npos; p = r.path.find('{', p + 1)) {
       std::string name = r.path.substr(p + 1, r.path.find('}', p) - p - 1);

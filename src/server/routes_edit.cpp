@@ -6,6 +6,7 @@
 
 #include "formats/exam_json.hpp"
 #include "formats/json_fields.hpp"
+#include "server/edits.hpp"
 #include "server/views.hpp"
 
 namespace crmo::server {
@@ -29,9 +30,12 @@ std::vector<InputProblem> relocate(const InputError& e, const std::string& from,
   return out;
 }
 
+}  // namespace
+
 [[noreturn]] void bad_input(std::vector<InputProblem> problems) {
-  throw HttpError(400, fmt::format("bad input ({} {}); nothing was written", problems.size(),
-                                   problems.size() == 1 ? "problem" : "problems"),
+  // The count first: the vector is moved into the error (argument order is unspecified).
+  const std::size_t n = problems.size();
+  throw HttpError(400, fmt::format("bad input ({} {}); nothing was written", n, n == 1 ? "problem" : "problems"),
                   std::move(problems));
 }
 
@@ -45,6 +49,49 @@ nlohmann::json body_object(const Call& c) {
   if (!body.is_object()) bad_input({{"$", "expected a JSON object, got " + json_type_name(body)}});
   return body;
 }
+
+Exam with_site(const Services& s, const Exam& base, nlohmann::json body, const std::string& site, std::size_t& k) {
+  std::vector<InputProblem> problems;
+  if (body.contains("site") && body["site"] != site)
+    problems.push_back({"$.site", fmt::format("{} differs from the site in the path, {}", body["site"].dump(), site)});
+  // Grades may come flat (as in crmo.exam/1) or under "grades".
+  bool nested = false;
+  if (auto g = body.find("grades"); g != body.end()) {
+    nested = true;
+    if (!g->is_object()) problems.push_back({"$.grades", "expected an object item -> grade, got " + json_type_name(*g)});
+    else
+      for (auto& [key, v] : g->items()) {
+        if (body.contains(key)) problems.push_back({"$.grades." + key, "given twice: in grades and at the top level"});
+        else body[key] = v;
+      }
+    body.erase("grades");
+  }
+  if (!problems.empty()) bad_input(problems);
+  body["site"] = site;
+
+  nlohmann::ordered_json doc = exam_to_json(base);
+  auto& lesions = doc["lesions"];
+  k = 0;
+  while (k < lesions.size() && lesions[k]["site"] != site) ++k;
+  nlohmann::ordered_json lesion;
+  for (auto& [key, v] : body.items()) lesion[key] = v;
+  if (k < lesions.size()) lesions[k] = lesion;
+  else lesions.push_back(lesion);
+  const std::string from = fmt::format("$.lesions[{}]", k);
+  try {
+    return read_exam_json(doc.dump(), kSource, s.atlas, s.scheme);
+  } catch (const InputError& e) {
+    auto moved = relocate(e, from, "$");
+    if (nested)
+      for (auto& p : moved)
+        for (const auto& item : s.scheme.items)
+          if (p.place == "$." + item.name) p.place = "$.grades." + item.name;
+    bad_input(moved);
+  }
+}
+
+namespace {
+
 
 // The "revision" the change is based on; 409 at once when it is not the current one.
 std::int64_t take_revision(nlohmann::json& body, const store::ExamRecord& rec) {
@@ -82,44 +129,8 @@ Reply put_site(Services& s, Call& c) {
   store::ExamRecord rec = editable(s, c);
   nlohmann::json body = body_object(c);
   std::int64_t rev = take_revision(body, rec);
-  std::vector<InputProblem> problems;
-  if (body.contains("site") && body["site"] != site)
-    problems.push_back({"$.site", fmt::format("{} differs from the site in the path, {}", body["site"].dump(), site)});
-  // Grades may come flat (as in crmo.exam/1) or under "grades".
-  bool nested = false;
-  if (auto g = body.find("grades"); g != body.end()) {
-    nested = true;
-    if (!g->is_object()) problems.push_back({"$.grades", "expected an object item -> grade, got " + json_type_name(*g)});
-    else
-      for (auto& [k, v] : g->items()) {
-        if (body.contains(k)) problems.push_back({"$.grades." + k, "given twice: in grades and at the top level"});
-        else body[k] = v;
-      }
-    body.erase("grades");
-  }
-  if (!problems.empty()) bad_input(problems);
-  body["site"] = site;
-
-  nlohmann::ordered_json doc = exam_to_json(rec.exam);
-  auto& lesions = doc["lesions"];
   std::size_t k = 0;
-  while (k < lesions.size() && lesions[k]["site"] != site) ++k;
-  nlohmann::ordered_json lesion;
-  for (auto& [key, v] : body.items()) lesion[key] = v;
-  if (k < lesions.size()) lesions[k] = lesion;
-  else lesions.push_back(lesion);
-  const std::string from = fmt::format("$.lesions[{}]", k);
-  Exam edited;
-  try {
-    edited = read_exam_json(doc.dump(), kSource, s.atlas, s.scheme);
-  } catch (const InputError& e) {
-    auto moved = relocate(e, from, "$");
-    if (nested)
-      for (auto& p : moved)
-        for (const auto& item : s.scheme.items)
-          if (p.place == "$." + item.name) p.place = "$.grades." + item.name;
-    bad_input(moved);
-  }
+  Exam edited = with_site(s, rec.exam, std::move(body), site, k);
   std::int64_t next = s.store.put_grading(rec.exam.id, edited.lesions.at(k), rev, c.caller.name);
   return changed(s, next, edited);
 }

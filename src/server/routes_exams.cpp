@@ -9,6 +9,7 @@
 #include "formats/exam_json.hpp"
 #include "formats/instrument_json.hpp"
 #include "server/pseudonyms.hpp"
+#include "server/readings.hpp"
 #include "server/views.hpp"
 
 namespace crmo::server {
@@ -16,6 +17,7 @@ namespace crmo::server {
 namespace {
 
 Reply worklist(Services& s, Call& c) {
+  if (blinded_reader(s, c.caller)) return blinded_worklist(s, c);
   ShownList list = shown_exams(s, c.caller);
   Json rows = Json::array();
   for (std::size_t i = 0; i < list.exams.size(); ++i) rows.push_back(worklist_row(s, list.exams[i], list.summaries[i]));
@@ -23,6 +25,7 @@ Reply worklist(Services& s, Call& c) {
 }
 
 Reply one_exam(Services& s, Call& c) {
+  if (blinded_reader(s, c.caller)) return blinded_exam(s, c);
   ShownExam e = find_shown_exam(s, c);
   return json_reply({{"exam", exam_document(e.shown)},
                      {"revision", e.record.revision},
@@ -126,7 +129,10 @@ void add_exam_routes(std::vector<Route>& routes, Services& s) {
   routes.push_back({"GET", "/api/exams/{id}/score", kAnyRole, "exams",
                     "The exam's unit scores, RAI-CROMRIS total and seed-2022 parameters", "",
                     "the per-exam object of crmo score --json (plus scheme, scheme_version)", 200, "application/json",
-                    {}, {404}, [&s](Call& c) { return json_reply(score_json(s, find_shown_exam(s, c).shown)); }});
+                    {}, {404}, [&s](Call& c) {
+                      if (blinded_reader(s, c.caller)) return blinded_score(s, c);
+                      return json_reply(score_json(s, find_shown_exam(s, c).shown));
+                    }});
   routes.push_back({"GET", "/api/exams/{id}/clinical-instruments", kAnyRole, "exams",
                     "The clinical instruments evaluated for the exam (as crmo clinical --json)", "",
                     "{\"exam_id\", \"patient_id\", \"baseline_exam_id\" (the patient's previous exam, if any), "

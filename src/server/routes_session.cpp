@@ -2,6 +2,7 @@
 #include "formats/json_fields.hpp"
 #include "server/api.hpp"
 #include "server/auth.hpp"
+#include "server/readings.hpp"
 
 namespace crmo::server {
 
@@ -35,9 +36,11 @@ void add_session_routes(std::vector<Route>& routes, Services& s) {
                       s.store.end_session(c.token);
                       return json_reply({{"ok", true}});
                     }});
-  routes.push_back({"GET", "/api/me", kAnyRole, "session", "Who is signed in", "", "{\"name\", \"role\"}", 200,
-                    "application/json", {}, {}, [](Call& c) {
-                      return json_reply({{"name", c.caller.name}, {"role", c.caller.role}});
+  routes.push_back({"GET", "/api/me", kAnyRole, "session", "Who is signed in",
+                    "", "{\"name\", \"role\", \"blinded\": true for a reader under crmo serve --blinded}", 200,
+                    "application/json", {}, {}, [&s](Call& c) {
+                      return json_reply(
+                          {{"name", c.caller.name}, {"role", c.caller.role}, {"blinded", blinded_reader(s, c.caller)}});
                     }});
 }
 

@@ -14,6 +14,7 @@
 
 #include "server/api.hpp"
 #include "server/auth.hpp"
+#include "server/readings.hpp"
 #include "server/static_files.hpp"
 #include "store/store.hpp"
 
@@ -65,6 +66,9 @@ class Dispatcher {
             for (const auto& n : role_names(route->roles)) roles += (roles.empty() ? "" : " or ") + n;
             throw HttpError(403, "this needs the role " + roles + "; " + call.caller.name + " is " + call.caller.role);
           }
+          if (blinded_reader(services_, call.caller) && !open_to_blinded_readers(*route))
+            throw HttpError(403, "blinded reading (crmo serve --blinded): readers see only their own readings, "
+                                 "not this (" + route->method + " " + route->path + ")");
         }
         reply = route->handler(call);
       }
@@ -160,6 +164,7 @@ int serve(const ServeOptions& o, std::ostream& log) {
   auto store = store::Store::open(o.db);
   Settings settings;
   settings.session_seconds = o.session_hours * 3600;
+  settings.blinded = o.blinded;
   Services services(*store, settings);
   Dispatcher dispatcher(services, log);
 
@@ -200,8 +205,8 @@ int serve(const ServeOptions& o, std::ostream& log) {
     throw std::runtime_error(fmt::format("cannot listen on {}:{} (is another server using the port?)", o.bind, port));
   }
   if (!o.port_file.empty()) write_port_file(o.port_file, port);
-  log << fmt::format("crmo: serving http://{}:{}/ (database {}, schema {}); stop with Ctrl-C", o.bind, port,
-                     store->location(), store->schema_version())
+  log << fmt::format("crmo: serving http://{}:{}/ (database {}, schema {}{}); stop with Ctrl-C", o.bind, port,
+                     store->location(), store->schema_version(), o.blinded ? ", blinded reading" : "")
       << std::endl;
 
   std::thread waiter([&] {

@@ -13,6 +13,7 @@ struct ServeOptions {
   std::string port_file;      // written with the port once the server listens
   long session_hours = 12;
   int threads = 16;           // requests served at once (the store serialises writes)
+  bool blinded = false;       // readers see only their own readings (docs/server.md)
 };
 
 // Serves until SIGINT or SIGTERM; returns the exit status. Logs one line per request

@@ -65,6 +65,16 @@ const std::vector<Expected>& expected_routes() {
       {"GET", "/api/audit", admin},
       {"GET", "/api/users", admin},
       {"POST", "/api/users", admin},
+      // Readings (issue 7; tests/server/readings_test.cpp).
+      {"GET", "/api/exams/{id}/readings", all},
+      {"GET", "/api/exams/{id}/readings/{reader}", all},
+      {"GET", "/api/exams/{id}/readings/{reader}/sites/{site}", all},
+      {"PUT", "/api/exams/{id}/readings/{reader}/sites/{site}", edit},
+      {"DELETE", "/api/exams/{id}/readings/{reader}/sites/{site}", edit},
+      {"POST", "/api/exams/{id}/consensus", edit},
+      {"GET", "/api/calibration", edit},
+      {"GET", "/api/calibration/{id}", edit},
+      {"POST", "/api/calibration/{id}/finish", edit},
   };
   return routes;
 }
@@ -85,6 +95,12 @@ class Api : public ::testing::Test {
       crmo::SchemeRegistry reg = crmo::SchemeRegistry::with_builtins();
       auto exams = crmo::load_exams(g_source + "/examples/exams", crmo::default_atlas(), reg.get("rai-cromris"));
       store->import_exams(exams, "test");
+      // P017-1 read again by R2 and reconciled: a reference exam for the readings routes.
+      for (const auto& e : exams)
+        if (e.id == "P017-1") {
+          store->save_reading(e.id, "R2", e.lesions, 0, "test");
+          store->save_consensus(e.id, "consensus", e.lesions, {"R1", "R2"}, 0, "test");
+        }
       for (const char* role : {"admin", "reader", "researcher"})
         store->create_user(std::string("u") + role, role, "pw-" + std::string(role) + "-long");
     }
@@ -150,6 +166,7 @@ std::string fill(std::string path) {
   if (path == "/api/compare") return "/api/compare?from=P017-1&to=P017-1";
   path = std::regex_replace(path, std::regex("\\{id\\}"), "P017-1");
   path = std::regex_replace(path, std::regex("\\{site\\}"), "tibia.distal_metaphysis:L");
+  path = std::regex_replace(path, std::regex("\\{reader\\}"), "R2");
   return std::regex_replace(path, std::regex("\\{name\\}"), "rai-cromris");
 }
 
