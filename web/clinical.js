@@ -125,34 +125,56 @@ export class ClinicalForm {
     }
   }
 
-  // Instruments for the stored exam; with live=true, for the values as typed (when the
-  // server offers evaluation of unsaved values, see notes/api-contract.md).
+  // Instruments for the stored exam; with live=true and unsaved values, for the values as
+  // typed (POST .../clinical-instruments evaluates them; nothing is written). Replies
+  // that arrive after a newer request was sent are dropped.
   async loadInstruments(live = false) {
     const box = $("#instrument-table", this.root);
     if (!box) return;
+    const seq = (this.seq = (this.seq || 0) + 1);
     const exam = this.getExam();
-    let result = null, note = "";
+    let result = null, note = "", basis = "saved", invalid = null;
     if (live && this.dirty && liveEvaluation) {
       try {
         result = await api.post("/api/exams/" + encodeURIComponent(exam.id) + "/clinical-instruments", { clinical: this.value() });
-        note = "for the values as typed (not saved yet)";
+        note = "For the values as typed: not saved yet (Save clinical keeps them).";
+        basis = "typed";
       } catch (err) {
-        if (err.status === 404 || err.status === 405) liveEvaluation = false; // not offered: stop asking
-        if (err.status === 400) { this.showProblems(err.problems); note = ""; }
+        if (err.status === 405) liveEvaluation = false; // not offered: stop asking
+        if (err.status === 400) invalid = err;
         result = null;
       }
+      if (seq !== this.seq) return;
+      if (invalid) this.showProblems(invalid.problems.length ? invalid.problems : [{ field: "", message: invalid.message }]);
+      else this.showProblems([]);
     }
     if (!result) {
       try {
         result = await api.instruments(exam.id);
-        note = this.dirty ? "for the saved values; save to update" : "for the saved values";
       } catch (err) {
-        box.replaceChildren(h("p", { class: "muted", text: err.status === 404 ? "Clinical instruments are not offered by this server." : err.message }));
+        if (seq !== this.seq) return;
+        box.replaceChildren(h("p", { class: "muted", text: err.message }));
         return;
       }
+      if (seq !== this.seq) return;
+      note = !this.dirty ? "For the saved values."
+        : invalid ? "The values as typed are not valid (see the messages above); this is for the saved values."
+        : "For the saved values; your changes are not saved yet.";
     }
-    box.replaceChildren(instrumentTable(result), h("p", { class: "muted", id: "instrument-note", text: note }));
+    box.replaceChildren(instrumentTable(result),
+      h("p", { class: "muted" + (this.dirty ? " unsaved" : ""), id: "instrument-note", "data-basis": basis, text: note }));
   }
+}
+
+// The value column: the number (with its range when it depends on missing inputs), or
+// the outcome of a criteria instrument.
+function valueText(i) {
+  const parts = [];
+  if (typeof i.value === "number") parts.push(fmtNumber(i.value));
+  if (i.outcome) parts.push(String(i.outcome).replace(/_/g, " "));
+  if (!parts.length && Array.isArray(i.bounds))
+    parts.push(`between ${fmtNumber(i.bounds[0])} and ${i.bounds[1] === null ? "∞" : fmtNumber(i.bounds[1])}`);
+  return parts.join(" · ") || "–";
 }
 
 export function instrumentTable(result) {
@@ -160,9 +182,9 @@ export function instrumentTable(result) {
   return h("table", { class: "data" },
     h("thead", {}, h("tr", {}, h("th", {}, "Instrument"), h("th", {}, "Status"), h("th", {}, "Value"), h("th", {}, "Missing inputs"))),
     h("tbody", {}, list.map((i) => h("tr", { "data-instrument": i.name, class: "st-" + i.status },
-      h("td", { text: i.title || i.name }), h("td", { text: i.status }),
-      h("td", { text: i.label || (i.value === null || i.value === undefined ? "–" : fmtNumber(i.value)) }),
-      h("td", { text: (i.missing || []).join(", ") || (i.note || "") })))));
+      h("td", { text: i.title || i.name }), h("td", { class: "status-cell", text: i.status.replace(/_/g, " ") }),
+      h("td", { class: "value-cell", "data-value": typeof i.value === "number" ? String(i.value) : "", text: valueText(i) }),
+      h("td", { class: "missing-cell", text: (i.missing || []).join(", ") || "none" })))));
 }
 
 function sorted(o) {

@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { h, $, fmtNumber } from "./dom.js";
 import { Skeleton } from "./skeleton.js";
 import { lineChart } from "./charts.js";
-import { examScore, isInvolved, heatColour, maxUnitScore } from "./scoring.js";
+import { examScore, heatColour, maxUnitScore } from "./scoring.js";
 
 const kindOf = (ctx) => (site) => { const u = ctx.atlas.get(site.slice(0, site.lastIndexOf(":"))); return u && u.kind; };
 
@@ -48,58 +48,56 @@ export async function renderPatient(root, ctx, pid) {
         "Compare ", pick("cmp-from"), " with ", pick("cmp-to"), h("button", { type: "submit", class: "primary" }, "Side by side")));
 }
 
-// The change table: the server's (crmo compare) when it offers it, otherwise computed
-// here by the rules of scoring.md from the two exams' unit scores.
-async function changes(ctx, a, b) {
-  try {
-    return await api.get(`/api/compare?from=${encodeURIComponent(a.exam.exam.id)}&to=${encodeURIComponent(b.exam.exam.id)}`);
-  } catch (err) {
-    if (err.status !== 404 && err.status !== 405) throw err;
-  }
-  const k = kindOf(ctx);
-  const sa = examScore(ctx.scheme, a.exam.lesions.filter((r) => isInvolved(ctx.scheme, r)), k).sites;
-  const sb = examScore(ctx.scheme, b.exam.lesions.filter((r) => isInvolved(ctx.scheme, r)), k).sites;
-  const sites = [];
-  for (const site of new Set([...sa.keys(), ...sb.keys()])) {
-    const f = sa.get(site), t = sb.get(site);
-    const change = f === undefined ? "new" : t === undefined ? "resolved" : t < f ? "improved" : t > f ? "worsened" : "stable";
-    sites.push({ site, change, from_score: f ?? null, to_score: t ?? null });
-  }
-  const total = (m) => [...m.values()].reduce((x, y) => x + y, 0);
-  const lc = (e) => e.score && e.score.parameters ? e.score.parameters.lesion_count : undefined;
-  return { from: a.exam.exam.id, to: b.exam.exam.id, rai_change: total(sb) - total(sa),
-           lesion_count_change: lc(a) !== undefined && lc(b) !== undefined ? lc(b) - lc(a) : null, sites, computed_in_page: true };
+// The change table of the server (`crmo compare --json`, spec/scoring.md's rules).
+const compareOf = (from, to) => api.get(`/api/compare?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+
+const CHANGE_COLOURS = [["new", "#b3261e"], ["worsened", "#e07000"], ["improved", "#1b7a3a"], ["resolved", "#1b7a3a"], ["stable", "#555"]];
+
+function pedcnoText(p) {
+  if (!p) return "–";
+  const what = p.status === "met" ? `PedCNO${p.level} met` : p.status === "not_met" ? "not met" : "undetermined";
+  return what + ((p.missing || []).length ? ` (missing ${p.missing.join(", ")})` : "");
 }
 
 export async function renderCompare(root, ctx, idA, idB) {
-  const [a, b] = await Promise.all([api.exam(idA), api.exam(idB)]);
-  const cmp = await changes(ctx, a, b);
+  // The server orders the two exams by date; the skeletons follow its order.
+  const cmp = await compareOf(idA, idB);
   const k = kindOf(ctx);
-  const draw = async (box, e, label) => {
+  const draw = async (box, scoreOf, label) => {
     const sk = new Skeleton(box, { keepIds: false, label });
     await sk.draw();
-    const sc = examScore(ctx.scheme, e.exam.lesions, k);
-    for (const [site, v] of sc.sites) sk.shade(site, v > 0 ? heatColour(v / (maxUnitScore(ctx.scheme, k(site)) || 7)) : null, `${site}: unit score ${v}`);
+    for (const s of cmp.sites) {
+      const v = scoreOf(s);
+      if (v !== null && v !== undefined && v > 0) sk.shade(s.site, heatColour(v / (maxUnitScore(ctx.scheme, k(s.site)) || 7)), `${s.site}: unit score ${v} (${s.change})`);
+    }
     return sk;
   };
-  const count = (c) => cmp.sites.filter((s) => s.change === c).length;
-  const pid = a.exam.patient.id;
+  const pid = cmp.patient_id;
+  const vol = cmp.volume_change_ml === null || cmp.volume_change_ml === undefined ? "not measured on every involved site"
+    : `${fmtNumber(cmp.volume_from_ml)} → ${fmtNumber(cmp.volume_to_ml)} mL (${signed(cmp.volume_change_ml)})`;
+  const row = (label, value, id) => h("tr", {}, h("th", { text: label }), h("td", { id, text: value }));
   root.replaceChildren(
-    h("h1", {}, "Change ", h("span", { text: idA }), " → ", h("span", { text: idB })),
+    h("h1", {}, "Change ", h("span", { id: "cmp-from-id", text: cmp.from }), " → ", h("span", { id: "cmp-to-id", text: cmp.to })),
     h("p", {}, h("a", { href: "#/patient/" + encodeURIComponent(pid), text: "patient " + pid }),
-      ` · RAI-CROMRIS change ${signed(cmp.rai_change)} · lesion count change ${signed(cmp.lesion_count_change)} · new sites ${count("new")} · resolved ${count("resolved")}`,
-      cmp.pedcno ? ` · PedCNO: ${cmp.pedcno.status}${cmp.pedcno.level ? " " + cmp.pedcno.level : ""}${(cmp.pedcno.missing || []).length ? " (missing " + cmp.pedcno.missing.join(", ") + ")" : ""}` : "",
-      cmp.computed_in_page ? h("span", { class: "muted", text: " (computed in the page)" }) : null),
-    h("p", { class: "change-legend" }, [["new", "#b3261e"], ["worsened", "#e07000"], ["improved", "#1b7a3a"], ["resolved", "#1b7a3a"], ["stable", "#555"]].map(([c, col]) =>
+      ` · ${cmp.from_date} → ${cmp.to_date} (${cmp.days} days) · RAI-CROMRIS change ${signed(cmp.rai_change)} · lesion count change ${signed(cmp.lesion_count_change)}`,
+      cmp.from !== idA ? h("span", { class: "muted", text: " · compared in date order" }) : null),
+    h("table", { class: "data summary", id: "change-summary" }, h("tbody", {},
+      row("RAI-CROMRIS", `${cmp.rai_from} → ${cmp.rai_to} (${signed(cmp.rai_change)})`, "cmp-rai"),
+      row("Lesion count", `${cmp.lesion_count_from} → ${cmp.lesion_count_to} (${signed(cmp.lesion_count_change)})`, "cmp-lesions"),
+      row("Sites", `${cmp.new_sites} new, ${cmp.resolved_sites} resolved, ${cmp.improved_sites} improved, ${cmp.worsened_sites} worsened, ${cmp.stable_sites} stable`, "cmp-sites"),
+      row("Lesion volume", vol, "cmp-volume"),
+      row("PedCNO response", pedcnoText(cmp.pedcno), "cmp-pedcno"))),
+    h("p", { class: "change-legend" }, CHANGE_COLOURS.map(([c, col]) =>
       h("span", {}, h("span", { class: "k", style: `border-color:${col}${c === "resolved" ? ";border-style:dashed" : ""}` }), c))),
     h("div", { class: "compare-grid" },
-      h("div", {}, h("h2", { text: `${idA} (${a.exam.exam.date})` }), h("div", { class: "skeleton-box", id: "cmp-a" })),
-      h("div", {}, h("h2", { text: `${idB} (${b.exam.exam.date})` }), h("div", { class: "skeleton-box", id: "cmp-b" }))),
+      h("div", {}, h("h2", { text: `${cmp.from} (${cmp.from_date})` }), h("div", { class: "skeleton-box", id: "cmp-a" })),
+      h("div", {}, h("h2", { text: `${cmp.to} (${cmp.to_date})` }), h("div", { class: "skeleton-box", id: "cmp-b" }))),
     h("table", { class: "data", id: "change-table" },
       h("thead", {}, h("tr", {}, ["Site", "Change", "Before", "After"].map((t) => h("th", { text: t })))),
       h("tbody", {}, cmp.sites.map((s) => h("tr", { "data-site": s.site, "data-change": s.change },
         h("td", { text: s.site }), h("td", { text: s.change }), h("td", { class: "num", text: fmtNumber(s.from_score) }), h("td", { class: "num", text: fmtNumber(s.to_score) }))))));
-  const [ska, skb] = await Promise.all([draw($("#cmp-a", root), a, idA), draw($("#cmp-b", root), b, idB)]);
+  const [ska, skb] = await Promise.all([draw($("#cmp-a", root), (s) => s.from_score, `${cmp.from} (${cmp.from_date})`),
+                                        draw($("#cmp-b", root), (s) => s.to_score, `${cmp.to} (${cmp.to_date})`)]);
   for (const s of cmp.sites) { ska.mark(s.site, "change-" + s.change); skb.mark(s.site, "change-" + s.change); }
 }
 
