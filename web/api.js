@@ -85,6 +85,16 @@ export const api = {
   patient: (id) => request("GET", "/api/patients/" + enc(id)),
   cohort: () => request("GET", "/api/cohort"),
   cohortReport: () => request("GET", "/api/cohort/report", undefined, "text"),
+  // Readings (several readers per exam): each reader's own, consensus, calibration.
+  readings: (id) => request("GET", "/api/exams/" + enc(id) + "/readings"),
+  reading: (id, reader) => request("GET", "/api/exams/" + enc(id) + "/readings/" + enc(reader)),
+  putReadingSite: (id, reader, site, revision, record) =>
+    request("PUT", "/api/exams/" + enc(id) + "/readings/" + enc(reader) + "/sites/" + sitePath(site), Object.assign({ revision }, record)),
+  deleteReadingSite: (id, reader, site, revision) =>
+    request("DELETE", "/api/exams/" + enc(id) + "/readings/" + enc(reader) + "/sites/" + sitePath(site) + "?revision=" + revision),
+  consensus: (id, body) => request("POST", "/api/exams/" + enc(id) + "/consensus", body),
+  calibration: (id) => request("GET", "/api/calibration/" + enc(id)),
+  finishCalibration: (id, revision) => request("POST", "/api/calibration/" + enc(id) + "/finish", { revision }),
   get: (path) => request("GET", path),
   post: (path, body) => request("POST", path, body),
 };

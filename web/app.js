@@ -10,6 +10,8 @@ import { renderPatient, renderCompare } from "./patient.js";
 import { shortcutList } from "./shortcuts.js";
 import { CalibrationView, renderCalibrationList } from "./calibration.js";
 import { renderAgreement } from "./agreement.js";
+import { ReadingView } from "./reading.js";
+import { renderConsensus } from "./consensus.js";
 
 const ctx = { atlas: null, scheme: null, role: null, name: null, conflict: showConflict };
 let current = null; // the view taking keys (the exam view)
@@ -43,6 +45,9 @@ function showLogin(message) {
 
 async function startApp() {
   const me = session.get();
+  // Blinded mode is the server's (GET /api/me says); it changes what the page offers.
+  try { Object.assign(me, await api.me()); session.set(me); } catch (err) { if (err.status === 401) return; }
+  ctx.blinded = !!me.blinded;
   ctx.role = me.role;
   ctx.name = me.name;
   $("#who").textContent = `${me.name} (${me.role})`;
@@ -67,10 +72,14 @@ async function route() {
   current = null;
   for (const a of document.querySelectorAll("nav a")) a.classList.toggle("here", a.getAttribute("href") === "#/" + parts[0]);
   const calib = document.querySelector('nav a[href="#/calibrate"]');
-  if (calib) calib.hidden = ctx.role === "researcher";
+  if (calib) calib.hidden = ctx.role === "researcher" || ctx.blinded;
+  // Blinded readers: nothing of other readings or of the cohort.
+  for (const a of document.querySelectorAll('nav a[href="#/cohort"], nav a[href="#/agreement"]')) a.hidden = ctx.blinded;
   try {
-    if (parts[0] === "exam" && parts[1]) {
-      const view = new ExamView(main, ctx);
+    if ((parts[0] === "exam" || parts[0] === "reading") && parts[1]) {
+      // Readers grade their own reading; an admin the exam's main one, or any reading by #/reading/ID/READER.
+      const view = parts[0] === "reading" ? new ReadingView(main, ctx, parts[2]) :
+        ctx.role === "reader" ? new ReadingView(main, ctx) : new ExamView(main, ctx);
       current = view;
       await view.open(parts[1]);
       main.appendChild(shortcutList());
@@ -79,6 +88,8 @@ async function route() {
       current = view;
       await view.open(parts[1]);
       main.appendChild(shortcutList());
+    } else if (parts[0] === "consensus" && parts[1]) {
+      await renderConsensus(main, ctx, parts[1]);
     } else if (parts[0] === "calibrate") {
       await renderCalibrationList(main);
     } else if (parts[0] === "agreement") {

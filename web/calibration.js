@@ -1,8 +1,11 @@
 // Calibration: a reader grades a reference exam whose consensus reading is known and
-// sees, site by site as they save, whether they agree with it. The reader's grades are
-// practice, not clinical data: they stay in this browser tab (sessionStorage) and are
-// never sent to the server. The reference of a site is revealed only once the reader has
-// graded it.
+// sees, site by site as they save, whether they agree with it. On a reference exam (one
+// with a consensus reading, GET /api/calibration) the grades are the reader's own reading
+// of it, saved on the server, and the server reveals the consensus of a site only once the
+// reader has saved their grading of it (GET /api/calibration/{id}); a site left normal is
+// saved as signal 0, and "Finish" saves every remaining site as normal. On any other exam
+// the stored main reading is the reference and the grades stay in this browser tab
+// (sessionStorage), never sent.
 import { api } from "./api.js";
 import { h, $, status, fmtNumber } from "./dom.js";
 import { Skeleton } from "./skeleton.js";
@@ -25,17 +28,14 @@ export function cohenKappa(a, b) {
   return { po, pe, kappa: pe === 1 ? null : (po - pe) / (1 - pe), n };
 }
 
-// The reference of an exam: its consensus reading when the server serves readings
-// (notes/api-contract.md, requests from web), else the exam's stored main reading.
-async function referenceReading(id, data) {
+// The server's calibration of a reference exam, or null when the exam is not one.
+async function serverCalibration(id) {
   try {
-    const c = await api.get("/api/exams/" + encodeURIComponent(id) + "/readings/consensus");
-    const doc = c.exam || c;
-    if (doc && Array.isArray(doc.lesions)) return { lesions: doc.lesions, name: "the consensus reading" };
+    return await api.calibration(id);
   } catch (err) {
     if (err.status !== 404 && err.status !== 405) throw err;
+    return null;
   }
-  return { lesions: data.exam.lesions || [], name: `the stored reading (reader ${(data.exam.exam || {}).reader || "unnamed"})` };
 }
 
 // The exams to calibrate on: those with a consensus reading when the server says
@@ -62,17 +62,24 @@ export class CalibrationView extends ExamView {
   async open(id) {
     this.id = id;
     const data = await api.exam(id);
-    const ref = await referenceReading(id, data);
-    this.reference = new Map((ref.lesions || []).map((r) => [r.site, r]));
-    this.referenceName = ref.name;
     this.doc = { exam: data.exam.exam, patient: data.exam.patient, lesions: [] };
     this.revision = 0;
     this.serverScore = null;
-    let saved = [];
-    try { saved = JSON.parse(sessionStorage.getItem(KEY(id))) || []; } catch { saved = []; }
-    this.lesions = new Map(saved.map((r) => [r.site, r]));
-    this.graded = new Set(JSON.parse(sessionStorage.getItem(KEY(id) + ".sites") || "[]"));
-    this.finished = sessionStorage.getItem(KEY(id) + ".done") === "1";
+    const cal = await serverCalibration(id);
+    this.server = !!cal;
+    if (cal) {
+      this.acceptCalibration(cal);
+      this.referenceName = `the consensus reading (${cal.reference}); your grades are saved as your reading`;
+    } else {
+      const lesions = data.exam.lesions || [];
+      this.reference = new Map(lesions.map((r) => [r.site, r]));
+      this.referenceName = `the stored reading (reader ${(data.exam.exam || {}).reader || "unnamed"})`;
+      let saved = [];
+      try { saved = JSON.parse(sessionStorage.getItem(KEY(id))) || []; } catch { saved = []; }
+      this.lesions = new Map(saved.map((r) => [r.site, r]));
+      this.graded = new Set(JSON.parse(sessionStorage.getItem(KEY(id) + ".sites") || "[]"));
+      this.finished = sessionStorage.getItem(KEY(id) + ".done") === "1";
+    }
     this.build();
     await this.skeleton.draw();
     this.order = this.siteOrder();
@@ -100,7 +107,7 @@ export class CalibrationView extends ExamView {
         h("section", { class: "panel-col" }, h("div", { id: "grading-panel", class: "panel" }),
           h("div", { class: "actions" },
             h("button", { type: "button", id: "finish", class: "primary", onclick: () => this.finish() }, "Finish: compare every site"),
-            h("button", { type: "button", id: "restart", onclick: () => this.restart() }, "Start again"))),
+            this.server ? null : h("button", { type: "button", id: "restart", onclick: () => this.restart() }, "Start again"))),
         h("section", { class: "clinical-col", id: "agreement" })));
     this.skeleton = new Skeleton($("#skeleton", this.root), { onPick: (s) => this.pick(s), label: "Calibration skeleton" });
     this.panel = new GradingPanel($("#grading-panel", this.root), {
@@ -110,7 +117,26 @@ export class CalibrationView extends ExamView {
     this.clinical = null;
   }
 
+  // The server's answer: your saved sites, the consensus of exactly those, finished or not.
+  acceptCalibration(cal) {
+    this.revision = cal.revision;
+    this.lesions = new Map();
+    this.reference = new Map();
+    this.graded = new Set();
+    for (const s of cal.sites) {
+      this.graded.add(s.site);
+      const normal = !s.yours || Object.keys(s.yours).every((k) => k === "site" || s.yours[k] === 0);
+      if (!normal) this.lesions.set(s.site, s.yours);
+      if (s.reference) this.reference.set(s.site, s.reference);
+    }
+    this.finished = cal.finished;
+    this.serverTotal = cal.reference_total;
+  }
+
+  async reload() { await this.open(this.id); }
+
   persist() {
+    if (this.server) return;
     sessionStorage.setItem(KEY(this.id), JSON.stringify([...this.lesions.values()]));
     sessionStorage.setItem(KEY(this.id) + ".sites", JSON.stringify([...this.graded]));
     sessionStorage.setItem(KEY(this.id) + ".done", this.finished ? "1" : "0");
@@ -120,9 +146,23 @@ export class CalibrationView extends ExamView {
     const site = this.panel.site;
     if (!site) return false;
     const rec = this.panel.record();
-    if (rec) this.lesions.set(site, rec); else this.lesions.delete(site);
-    this.graded.add(site);
-    this.persist();
+    if (this.server) {
+      // Normal is saved too (signal 0): saving is what reveals the reference of the site.
+      this.panel.setStatus("Saving…", "info");
+      try {
+        const reply = await api.putReadingSite(this.id, this.ctx.name, site, this.revision, rec || { site, signal: 0 });
+        this.revision = reply.revision;
+        this.acceptCalibration(await api.calibration(this.id));
+      } catch (err) {
+        this.panel.setStatus(err.message, "error");
+        this.writeFailed(err);
+        return false;
+      }
+    } else {
+      if (rec) this.lesions.set(site, rec); else this.lesions.delete(site);
+      this.graded.add(site);
+      this.persist();
+    }
     this.panel.open(site, rec);
     const ref = this.reference.get(site);
     const kind = this.kindOf(site);
@@ -139,7 +179,18 @@ export class CalibrationView extends ExamView {
     return this.save();
   }
 
-  finish() {
+  async finish() {
+    if (this.server) {
+      try {
+        this.acceptCalibration(await api.finishCalibration(this.id, this.revision));
+      } catch (err) {
+        $("#agreement", this.root).prepend(h("p", { class: "status error", text: err.message }));
+        this.writeFailed(err);
+        return;
+      }
+      this.updateTotals();
+      return;
+    }
     this.finished = true;
     for (const s of this.order) this.graded.add(s);
     this.persist();
@@ -176,7 +227,8 @@ export class CalibrationView extends ExamView {
           h("td", { text: a === b ? "agree" : "differ" })));
     }
     const n = this.graded.size;
-    const refTotal = examScore(scheme, [...this.reference.values()], (s) => this.kindOf(s)).total;
+    const refTotal = this.server && this.serverTotal !== undefined ? this.serverTotal :
+      examScore(scheme, [...this.reference.values()], (s) => this.kindOf(s)).total;
     $("#ref-total", this.root).textContent = this.finished ? String(refTotal) : "?";
     // Signal grade over every site of the atlas (ungraded = 0), as the agreement report.
     const sig = (m) => this.order.map((s) => ((m.get(s) || {}).signal) || 0);

@@ -20,9 +20,17 @@ export class ExamView {
   unitOf(site) { return this.ctx.atlas.get(site.slice(0, site.lastIndexOf(":"))); }
   kindOf(site) { const u = this.unitOf(site); return u && u.kind; }
 
+  // What a view of one reading overrides (reading.js): where the exam comes from and
+  // where a site's grading goes.
+  load(id) { return api.exam(id); }
+  writeSite(site, rec) { return api.putSite(this.id, site, this.revision, rec); }
+  removeSite(site) { return api.deleteSite(this.id, site, this.revision); }
+  clinicalRevision() { return this.revision; }
+  afterClinical(reply) { this.afterWrite(reply); }
+
   async open(id) {
     this.id = id;
-    const data = await api.exam(id);
+    const data = await this.load(id);
     this.accept(data.exam, data.revision, data.score);
     this.updated = data.updated_by ? `last changed by ${data.updated_by}${data.updated_at ? " at " + data.updated_at : ""}` : "";
     this.build();
@@ -89,8 +97,8 @@ export class ExamView {
     });
     this.clinical = new ClinicalForm($("#clinical", this.root), {
       readOnly: this.readOnly,
-      getExam: () => ({ id: this.id, revision: this.revision, clinical: this.doc.clinical }),
-      onSaved: (reply, clinical) => { this.doc.clinical = clinical; this.afterWrite(reply); },
+      getExam: () => ({ id: this.id, revision: this.clinicalRevision(), clinical: this.doc.clinical }),
+      onSaved: (reply, clinical) => { this.doc.clinical = clinical; this.afterClinical(reply); },
       onError: (err) => this.writeFailed(err),
     });
     const legend = $("#score-legend", this.root);
@@ -187,8 +195,8 @@ export class ExamView {
     this.panel.setStatus("Saving…", "info");
     try {
       let reply;
-      if (rec) reply = await api.putSite(this.id, site, this.revision, rec);
-      else if (this.lesions.has(site)) reply = await api.deleteSite(this.id, site, this.revision);
+      if (rec) reply = await this.writeSite(site, rec);
+      else if (this.lesions.has(site)) reply = await this.removeSite(site);
       else { this.panel.setStatus("Nothing to save: the site is not graded.", "info"); return true; }
       if (rec) this.lesions.set(site, rec); else this.lesions.delete(site);
       this.doc.lesions = [...this.lesions.values()];
@@ -229,7 +237,7 @@ export class ExamView {
 
   async reload() {
     const site = this.panel.site;
-    const data = await api.exam(this.id);
+    const data = await this.load(this.id);
     this.accept(data.exam, data.revision, data.score);
     this.clinical.render();
     this.panel.open(site, this.lesions.get(site) || null);

@@ -2,7 +2,7 @@
 import { api } from "./api.js";
 import { h, $, status, fmtNumber } from "./dom.js";
 
-export async function renderWorklist(root, { role }) {
+export async function renderWorklist(root, { role, blinded }) {
   const exams = await api.exams();
   const filter = h("input", { id: "worklist-filter", type: "search", placeholder: "filter: patient, exam, reader, timepoint…", autocomplete: "off" });
   const body = h("tbody");
@@ -11,7 +11,8 @@ export async function renderWorklist(root, { role }) {
     const rows = exams.filter((e) => !q || [e.id, e.patient_id, e.date, e.timepoint, e.reader].some((v) => String(v ?? "").toLowerCase().includes(q)));
     body.replaceChildren(...rows.map((e) => h("tr", { "data-exam": e.id, class: "link", onclick: () => { location.hash = "#/exam/" + encodeURIComponent(e.id); } },
       h("td", {}, h("a", { href: "#/exam/" + encodeURIComponent(e.id), text: e.id })),
-      h("td", {}, h("a", { href: "#/patient/" + encodeURIComponent(e.patient_id), text: e.patient_id, onclick: (ev) => ev.stopPropagation() })),
+      // Blinded readers get no way to the patient's other exams.
+      h("td", {}, blinded ? e.patient_id : h("a", { href: "#/patient/" + encodeURIComponent(e.patient_id), text: e.patient_id, onclick: (ev) => ev.stopPropagation() })),
       h("td", { text: e.date || "" }), h("td", { text: e.timepoint || "" }), h("td", { text: e.reader || "" }),
       h("td", { class: "num", text: fmtNumber(e.graded_sites) }), h("td", { class: "num", text: fmtNumber(e.rai_cromris) }))));
     $("#worklist-count", root).textContent = `${rows.length} of ${exams.length} exams`;

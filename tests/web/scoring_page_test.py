@@ -2,7 +2,7 @@
 """Browser test of the scoring page (issue 5, items 7-9) in headless Chromium.
 
 Starts a real `crmo serve` on a free loopback port with a temporary SQLite database,
-creates a reader and a researcher (`crmo user add`, password on standard input),
+creates an admin and a researcher (`crmo user add`, password on standard input),
 imports examples/exams (`crmo import`), then drives Debian's chromium through
 chromium-driver (python3-selenium): logs in, grades three units by clicking and by
 keyboard, reloads and checks they persisted with the right total (computed here from
@@ -228,7 +228,9 @@ def run(crmo, source, artifacts, tmp):
     page = None
     try:
         print("set-up: users, example exams, server", flush=True)
-        server.run("user", "add", "rita", "--role", "reader", "--db", server.db, stdin=PASSWORDS["rita"] + "\n")
+        # An admin grades the exam's main reading (a reader grades their own reading:
+        # readers_page_test.py).
+        server.run("user", "add", "rita", "--role", "admin", "--db", server.db, stdin=PASSWORDS["rita"] + "\n")
         server.run("user", "add", "sam", "--role", "researcher", "--db", server.db, stdin=PASSWORDS["sam"] + "\n")
         server.run("import", os.path.join(source, "examples", "exams"), "--db", server.db)
         server.start()
