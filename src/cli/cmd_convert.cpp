@@ -1,5 +1,6 @@
 // crmo convert IN OUT: between exam documents (JSON) and the cohort tables (CSV).
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -9,16 +10,22 @@
 #include "formats/exam_json.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/file_io.hpp"
+#include "formats/readings_source.hpp"
 
 namespace crmo::cli {
 
 namespace {
 
-// An exam id as a file name: characters that are unsafe in paths become '_'.
-std::string file_name_for(const std::string& exam_id) {
+// Characters that are unsafe in paths become '_'.
+std::string file_part(const std::string& text) {
   std::string out;
-  for (char c : exam_id) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return out + ".json";
+  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  return out;
+}
+
+// `<exam>.json`; an exam read by several readers gives `<exam>.<reader>.json` per reading.
+std::string file_name_for(const Exam& e, bool several) {
+  return file_part(e.id) + (several ? "." + file_part(e.reader.empty() ? "_" : e.reader) : "") + ".json";
 }
 
 }  // namespace
@@ -40,7 +47,7 @@ void register_convert(CLI::App& app, Action& action) {
     action = [o] {
       Domain d = load_domain(o->choice);
       auto kind = exam_source_kind(o->in);
-      auto exams = load_exams(o->in, d.atlas, d.scheme);
+      auto exams = load_readings(o->in, d.atlas, d.scheme);  // every reader's reading (docs/readers.md)
       std::string to = o->to;
       if (to.empty()) to = kind == ExamSourceKind::CohortFolder ? "json" : "csv";
       if (to == "csv") {
@@ -49,16 +56,21 @@ void register_convert(CLI::App& app, Action& action) {
       } else if (o->out.size() > 5 && o->out.ends_with(".json")) {
         if (exams.size() != 1)
           throw std::runtime_error("OUT is one .json file but the input has " + std::to_string(exams.size()) +
-                                   " exams: give a folder as OUT");
+                                   " readings: give a folder as OUT");
         write_file_atomically(o->out, write_exam_json(exams[0]));
         std::cout << "wrote " << o->out << "\n";
       } else {
-        std::set<std::string> names;
-        for (const auto& e : exams)
-          if (!names.insert(file_name_for(e.id)).second)
-            throw std::runtime_error("two exam ids map to the file name " + file_name_for(e.id));
+        std::map<std::string, int> readings_of;
+        for (const auto& e : exams) ++readings_of[e.id];
+        std::vector<std::string> names;
+        std::set<std::string> taken;
+        for (const auto& e : exams) {
+          names.push_back(file_name_for(e, readings_of[e.id] > 1));
+          if (!taken.insert(names.back()).second)
+            throw std::runtime_error("two readings map to the file name " + names.back());
+        }
         write_folder_atomically(o->out, [&](const std::filesystem::path& tmp) {
-          for (const auto& e : exams) write_file_atomically(tmp / file_name_for(e.id), write_exam_json(e));
+          for (std::size_t i = 0; i < exams.size(); ++i) write_file_atomically(tmp / names[i], write_exam_json(exams[i]));
         });
         std::cout << "wrote " << exams.size() << " exam document(s) to " << o->out << "/\n";
       }

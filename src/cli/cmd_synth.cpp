@@ -9,37 +9,9 @@
 #include "cli/context.hpp"
 #include "core/synth/synth.hpp"
 #include "formats/cohort_csv.hpp"
-#include "formats/csv.hpp"
 #include "formats/file_io.hpp"
 
 namespace crmo::cli {
-
-namespace {
-
-// lesions.csv with a `reader` column (docs/readers.md: several readings of one exam share
-// its exam_id, and each lesion row names the reading it belongs to).
-std::string lesions_with_readers(const std::vector<Exam>& exams) {
-  const std::vector<std::string> items = {"signal", "extent", "soft_tissue", "periosteal", "expansion", "collapse"};
-  std::vector<std::string> header = {"exam_id", "reader", "site"};
-  header.insert(header.end(), items.begin(), items.end());
-  header.insert(header.end(), {"physis", "symptomatic", "lesion"});
-  std::string out = csv::format_row(header);
-  for (const Exam& e : exams)
-    for (const SiteGrading& g : e.lesions) {
-      std::vector<std::string> row = {e.id, e.reader, g.site};
-      for (const auto& item : items) {
-        int v = g.grade(item);
-        row.push_back(v ? std::to_string(v) : "");
-      }
-      row.push_back(g.physis.value_or(""));
-      row.push_back(g.symptomatic ? (*g.symptomatic ? "true" : "false") : "");
-      row.push_back(g.lesion.value_or(""));
-      out += csv::format_row(row);
-    }
-  return out;
-}
-
-}  // namespace
 
 void register_synth(CLI::App& app, Action& action) {
   struct Opts {
@@ -73,7 +45,7 @@ void register_synth(CLI::App& app, Action& action) {
         std::cerr << fmt::format("crmo: generating {} patients...\n", o->patients);
       auto exams = synth::generate(req, d.atlas);
       const std::string exams_text = exams_csv_text(exams);
-      const std::string lesions_text = o->second_reader > 0 ? lesions_with_readers(exams) : lesions_csv_text(exams);
+      const std::string lesions_text = lesions_csv_text(exams);  // with a reader column when read twice
       write_folder_atomically(o->out, [&](const std::filesystem::path& tmp) {
         write_file_atomically(tmp / "exams.csv", exams_text);
         write_file_atomically(tmp / "lesions.csv", lesions_text);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -149,7 +150,8 @@ bool is_cohort_folder(const fs::path& dir) {
   return fs::is_directory(dir, ec) && fs::exists(dir / "exams.csv", ec);
 }
 
-std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, const Scheme& scheme) {
+std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, const Scheme& scheme,
+                                     CohortReadings readings) {
   std::vector<InputProblem> problems;
   const std::string exams_file = (dir / "exams.csv").string();
   const std::string lesions_file = (dir / "lesions.csv").string();
@@ -161,17 +163,19 @@ std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, co
   else problems.push_back({lesions_file, "missing: a cohort folder has exams.csv and lesions.csv (header only when no exam has lesions)"});
 
   check_header(exams_table, exams_file, kExamColumns, {"patient_id", "exam_id", "exam_date"}, problems);
-  std::vector<std::string> lesion_columns = {"exam_id", "site"};
+  std::vector<std::string> lesion_columns = {"exam_id", "reader", "site"};  // reader: crmo's extension
   for (const auto& item : scheme.items) lesion_columns.push_back(item.name);
   lesion_columns.insert(lesion_columns.end(), kLesionTail.begin(), kLesionTail.end());
   if (have_lesions) check_header(lesions_table, lesions_file, lesion_columns, {"exam_id", "site"}, problems);
   throw_if_any(problems);  // cells cannot be read against a broken header
 
+  // One reading per row of exams.csv; an exam_id repeats once per reader (docs/readers.md).
   std::vector<Exam> exams;
   std::vector<std::size_t> exam_lines;
   std::vector<bool> exam_date_ok;
-  std::map<std::string, std::size_t> by_id;
-  std::map<std::string, std::pair<std::size_t, Patient>> patients;  // first row of each patient
+  std::unordered_map<std::string, std::vector<std::size_t>> readings_of;  // exam id -> its readings
+  std::unordered_map<std::string, std::pair<std::size_t, Patient>> patients;  // first row of each patient
+  exams.reserve(exams_table.rows.size());
   for (const csv::Row& row : exams_table.rows) {
     RowReader r(exams_table, row, exams_file, problems);
     Exam e;
@@ -197,8 +201,25 @@ std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, co
     c.biopsy = r.cell("biopsy");
     c.clinical_severity = r.number("clinical_severity");
     if (auto s = r.cell("symptomatic_sites")) c.symptomatic_sites = split_sites(*s);
-    if (!e.id.empty() && by_id.count(e.id))
-      r.problem("exam_id", fmt::format("duplicate exam id '{}' (first on line {})", e.id, exam_lines[by_id[e.id]]));
+    if (!e.id.empty()) {
+      auto& list = readings_of[e.id];
+      for (std::size_t k : list) {
+        if (exams[k].reader == e.reader)
+          r.problem("exam_id", e.reader.empty()
+                                   ? fmt::format("duplicate exam id '{}' (first on line {})", e.id, exam_lines[k])
+                                   : fmt::format("duplicate exam id '{}' for reader '{}' (first on line {}; each "
+                                                 "reader reads an exam once)",
+                                                 e.id, e.reader, exam_lines[k]));
+        else if (readings == CohortReadings::OnePerExam)
+          r.problem("exam_id", fmt::format("duplicate exam id '{}' (first on line {}): a second reading, by '{}'; "
+                                           "this command takes one reading per exam",
+                                           e.id, exam_lines[k], e.reader));
+        else
+          continue;
+        break;
+      }
+      list.push_back(exams.size());
+    }
     if (!e.patient.id.empty()) {
       auto [it, fresh] = patients.try_emplace(e.patient.id, row.line, e.patient);
       const Patient& first = it->second.second;
@@ -209,17 +230,20 @@ std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, co
           r.problem("birth_date", fmt::format("patient {} has a different birth date on line {}", e.patient.id, it->second.first));
       }
     }
-    by_id.emplace(e.id, exams.size());
     exams.push_back(std::move(e));
     exam_lines.push_back(row.line);
     exam_date_ok.push_back(d.has_value());
   }
-  // Lesion rows, kept with their lines to place semantic problems.
+  // Lesion rows, kept with their lines to place semantic problems. A row belongs to the
+  // reading (exam_id, reader); without a reader (column or cell), to the exam's only reading.
   std::vector<std::vector<std::size_t>> lesion_lines(exams.size());
   std::set<std::size_t> no_involvement;  // lines whose involvement grade was unreadable
+  std::set<std::string> ambiguous;       // exams already reported as needing a reader
+  const bool reader_column = lesions_table.column("reader").has_value();
   for (const csv::Row& row : lesions_table.rows) {
     RowReader r(lesions_table, row, lesions_file, problems);
     std::string exam_id = r.required("exam_id");
+    std::optional<std::string> reader = r.cell("reader");
     SiteGrading g;
     g.site = r.required("site");
     for (const auto& item : scheme.items) {
@@ -234,13 +258,32 @@ std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, co
     g.volume_ml = r.number("volume_ml");
     g.si_ratio = r.number("si_ratio");
     if (exam_id.empty()) continue;
-    auto it = by_id.find(exam_id);
-    if (it == by_id.end()) {
+    auto it = readings_of.find(exam_id);
+    if (it == readings_of.end()) {
       r.problem("exam_id", "lesion row for unknown exam '" + exam_id + "': no such exam_id in exams.csv");
       continue;
     }
-    exams[it->second].lesions.push_back(std::move(g));
-    lesion_lines[it->second].push_back(row.line);
+    const std::vector<std::size_t>& list = it->second;
+    std::optional<std::size_t> target;
+    for (std::size_t k : list)
+      if (exams[k].reader == reader.value_or("")) target = k;
+    if (!target && !reader && list.size() == 1) target = list.front();
+    if (!target) {
+      std::string names;
+      for (std::size_t k : list) names += (names.empty() ? "'" : ", '") + exams[k].reader + "'";
+      if (reader)
+        r.problem("reader", "no reading of exam '" + exam_id + "' by reader '" + *reader + "' in exams.csv (readers " +
+                                names + ")");
+      else if (reader_column)
+        r.problem("reader", "empty, but exam '" + exam_id + "' has several readings in exams.csv (readers " + names +
+                                "): say whose reading this row is");
+      else if (ambiguous.insert(exam_id).second)  // once per exam: every row of it has the same problem
+        r.problem("exam_id", "exam '" + exam_id + "' has several readings in exams.csv (readers " + names +
+                                 "): lesions.csv needs a 'reader' column saying whose reading each lesion row is");
+      continue;
+    }
+    exams[*target].lesions.push_back(std::move(g));
+    lesion_lines[*target].push_back(row.line);
   }
   for (std::size_t i = 0; i < exams.size(); ++i) {
     if (exams[i].id.empty()) continue;
@@ -288,13 +331,22 @@ std::string lesions_csv_text(const std::vector<Exam>& exams) {
   for (const char* usual : {"signal", "extent", "soft_tissue", "periosteal", "expansion", "collapse"})
     all_items[usual] = 0;
   std::vector<std::string> items = grade_output_order(all_items);
-  std::vector<std::string> header = {"exam_id", "site"};
+  // A reader column only when some exam has several readings: then it says whose reading
+  // each row is; otherwise the exam_id does, and the table is exactly the spec's.
+  std::unordered_map<std::string, int> readings_of;
+  bool several = false;
+  for (const Exam& e : exams) several |= ++readings_of[e.id] > 1;
+  std::vector<std::string> header = {"exam_id"};
+  if (several) header.push_back("reader");
+  header.push_back("site");
   header.insert(header.end(), items.begin(), items.end());
   header.insert(header.end(), kLesionTail.begin(), kLesionTail.end());
   std::string out = csv::format_row(header);
   for (const Exam& e : exams)
     for (const SiteGrading& g : e.lesions) {
-      std::vector<std::string> row = {e.id, g.site};
+      std::vector<std::string> row = {e.id};
+      if (several) row.push_back(e.reader);
+      row.push_back(g.site);
       for (const auto& item : items) {
         auto it = g.grades.find(item);
         row.push_back(it == g.grades.end() ? "" : std::to_string(it->second));

@@ -23,7 +23,7 @@ ExamSourceKind exam_source_kind(const fs::path& path) {
 std::vector<Exam> load_exams(const fs::path& path, const Atlas& atlas, const Scheme& scheme) {
   switch (exam_source_kind(path)) {
     case ExamSourceKind::CohortFolder:
-      return read_cohort_folder(path, atlas, scheme);
+      return read_cohort_folder(path, atlas, scheme, CohortReadings::OnePerExam);
     case ExamSourceKind::ExamDocument:
       return {read_exam_json(read_text_file(path), path.string(), atlas, scheme)};
     case ExamSourceKind::ExamFolder: break;

@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include "formats/cohort_csv.hpp"
-#include "formats/csv.hpp"
 #include "formats/exam_json.hpp"
 #include "formats/file_io.hpp"
 #include "formats/readings_source.hpp"
@@ -31,23 +30,6 @@ std::string document_name(const Exam& e, bool main) {
   }
   name += ".json";
   return name;
-}
-
-// lesions.csv with a `reader` column after exam_id (docs/readers.md).
-std::string lesions_with_readers(const std::vector<Exam>& readings) {
-  auto table = csv::parse(lesions_csv_text(readings), "lesions.csv");
-  std::vector<std::string> row_readers;
-  for (const auto& e : readings)
-    for (std::size_t i = 0; i < e.lesions.size(); ++i) row_readers.push_back(e.reader);
-  auto header = table.header;
-  header.insert(header.begin() + 1, "reader");
-  std::string out = csv::format_row(header);
-  for (std::size_t i = 0; i < table.rows.size(); ++i) {
-    auto cells = table.rows[i].cells;
-    cells.insert(cells.begin() + 1, row_readers.at(i));
-    out += csv::format_row(cells);
-  }
-  return out;
 }
 
 }  // namespace
@@ -91,11 +73,9 @@ TransferSummary export_to(Store& store, const fs::path& out, const std::string& 
     if (r.main) main.insert({r.exam_id, r.reader});
     ++readings_of[r.exam_id];
   }
-  bool several = false;
-  for (const auto& [id, n] : readings_of) several |= n > 1;
   if (format == "cohort") {
     const std::string exams_text = exams_csv_text(readings);
-    const std::string lesions_text = several ? lesions_with_readers(readings) : lesions_csv_text(readings);
+    const std::string lesions_text = lesions_csv_text(readings);  // with a reader column when read twice
     write_folder_atomically(out, [&](const fs::path& tmp) {
       write_file_atomically(tmp / "exams.csv", exams_text);
       write_file_atomically(tmp / "lesions.csv", lesions_text);

@@ -226,6 +226,61 @@ TEST(MalformedCsvFolder, ValidTablesRead) {
   EXPECT_EQ(exams[1].clinical.fever, false);  // "no"
 }
 
+// Several readers (crmo's `reader` column): each row must belong to exactly one reading.
+TEST(MalformedCsvFolder, ReaderColumnPlacesEveryProblem) {
+  const std::string exams =
+      "patient_id,exam_id,exam_date,reader\n"
+      "P1,P1-1,2021-03-14,R1\n"
+      "P1,P1-1,2021-03-14,R2\n"
+      "P2,P2-1,2021-04-01,R1\n";
+  std::string dir;
+  auto problems = problems_of_cohort(exams,
+                                     "exam_id,reader,site,signal\n"
+                                     "P1-1,R1,femur.diaphysis:R,1\n"
+                                     "P1-1,R3,femur.diaphysis:R,1\n"  // no such reading
+                                     "P1-1,,femur.diaphysis:L,1\n"    // whose?
+                                     "P2-1,,femur.diaphysis:L,1\n"    // the only reading: R1's
+                                     "P2-1,R2,femur.diaphysis:L,1\n", // P2-1 was not read by R2
+                                     dir);
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_EQ(problems[0].place, dir + "/lesions.csv line 3, column reader");
+  EXPECT_NE(problems[0].message.find("no reading of exam 'P1-1' by reader 'R3'"), std::string::npos) << problems[0].message;
+  EXPECT_EQ(problems[1].place, dir + "/lesions.csv line 4, column reader");
+  EXPECT_NE(problems[1].message.find("several readings"), std::string::npos) << problems[1].message;
+  EXPECT_EQ(problems[2].place, dir + "/lesions.csv line 6, column reader");
+
+  // Without a reader column, once per exam read twice.
+  problems = problems_of_cohort(exams, "exam_id,site,signal\nP1-1,femur.diaphysis:R,1\nP1-1,femur.diaphysis:L,1\n"
+                                       "P2-1,femur.diaphysis:L,1\n", dir);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].place, dir + "/lesions.csv line 2, column exam_id");
+  EXPECT_NE(problems[0].message.find("needs a 'reader' column"), std::string::npos) << problems[0].message;
+
+  // The same reader twice; and the same reading's grade error lands on its own line.
+  problems = problems_of_cohort(exams + "P1,P1-1,2021-03-14,R2\n",
+                                "exam_id,reader,site,signal\nP1-1,R2,femur.diaphysis:R,1\nP1-1,R1,femur.diaphysis:R,5\n",
+                                dir);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].place, dir + "/exams.csv line 5, column exam_id");
+  EXPECT_NE(problems[0].message.find("duplicate exam id 'P1-1' for reader 'R2'"), std::string::npos) << problems[0].message;
+  EXPECT_EQ(problems[1].place, dir + "/lesions.csv line 3, column signal");
+
+  // Valid: lesions land in their readings.
+  problems = problems_of_cohort(exams, "exam_id,reader,site,signal\nP1-1,R2,femur.diaphysis:R,1\n"
+                                       "P1-1,R1,femur.diaphysis:R,2\nP2-1,,ilium:L,1\n", dir);
+  ASSERT_TRUE(problems.empty()) << problems[0].place << ": " << problems[0].message;
+  auto readings = read_cohort_folder(dir, default_atlas(), scheme());
+  ASSERT_EQ(readings.size(), 3u);
+  EXPECT_EQ(readings[0].reader, "R1");
+  ASSERT_EQ(readings[0].lesions.size(), 1u);
+  EXPECT_EQ(readings[0].lesions[0].grade("signal"), 2);
+  EXPECT_EQ(readings[1].reader, "R2");
+  EXPECT_EQ(readings[1].lesions.at(0).grade("signal"), 1);
+  EXPECT_EQ(readings[2].lesions.at(0).site, "ilium:L");
+  // load_exams takes one reading per exam.
+  EXPECT_THROW(load_exams(dir, default_atlas(), scheme()), InputError);
+}
+
 TEST(MalformedFolder, AllFilesReportedAndNothingLoaded) {
   std::string dir = testing::TempDir() + "examfolder";
   std::filesystem::remove_all(dir);

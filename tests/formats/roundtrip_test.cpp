@@ -2,6 +2,7 @@
 // "reading one and writing the other loses nothing").
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -11,6 +12,7 @@
 #include "formats/atlas_json.hpp"
 #include "formats/cohort_csv.hpp"
 #include "formats/exam_json.hpp"
+#include "formats/input_error.hpp"
 #include "formats/scheme_json.hpp"
 
 using namespace crmo;
@@ -135,4 +137,78 @@ TEST(RoundTrip, CohortFolderIsWrittenAllOrNothing) {
   EXPECT_THROW(write_cohort_folder(dir, {}), std::runtime_error);
   EXPECT_TRUE(std::filesystem::exists(dir / "keep.txt"));
   EXPECT_FALSE(std::filesystem::exists(dir / "exams.csv"));
+}
+
+// Several readers in one cohort folder (docs/formats.md, crmo's `reader` column): every
+// reading survives JSON -> CSV -> JSON, in exams.csv order, each with its own lesions.
+TEST(RoundTrip, SeveralReadersSurviveTheCohortFolder) {
+  for (unsigned seed : {11u, 12u, 13u}) {
+    ExamGenerator gen(seed);
+    std::mt19937 rng(seed);
+    std::vector<Exam> readings;
+    std::set<std::string> ids;
+    std::size_t several = 0;
+    for (int i = 0; i < 40; ++i) {
+      Exam base = gen.exam(i);
+      if (!ids.insert(base.id).second) continue;
+      const std::vector<std::string> names = {"R1", "R2", "Dr. Ärztin, \"3\""};
+      const int n = 1 + static_cast<int>(rng() % 3);  // 1 to 3 readers
+      several += n > 1;
+      for (int k = 0; k < n; ++k) {
+        Exam r = k == 0 ? base : gen.exam(i);  // another grading and other clinical values
+        r.patient = base.patient;
+        r.id = base.id;
+        r.date = base.date;
+        r.timepoint = base.timepoint;
+        r.reader = n == 1 && k == 0 && rng() % 2 ? "" : names[static_cast<std::size_t>(k)];
+        readings.push_back(r);
+      }
+    }
+    ASSERT_GT(several, 5u);
+    std::shuffle(readings.begin(), readings.end(), rng);  // readings of one exam apart in the files
+    std::vector<Exam> from_json;
+    for (const Exam& e : readings)
+      from_json.push_back(read_exam_json(write_exam_json(e), "gen.json", default_atlas(), scheme()));
+    auto dir = std::filesystem::path(testing::TempDir()) / ("readers_" + std::to_string(seed));
+    std::filesystem::remove_all(dir);
+    write_cohort_folder(dir, from_json);
+    std::ifstream lesions(dir / "lesions.csv");
+    std::string header;
+    std::getline(lesions, header);
+    EXPECT_EQ(header.rfind("exam_id,reader,site,", 0), 0u) << header;
+    auto back = read_cohort_folder(dir, default_atlas(), scheme());
+    ASSERT_EQ(back.size(), readings.size());
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+      EXPECT_TRUE(same_exam(readings[i], back[i])) << "seed " << seed << " reading " << i;
+      EXPECT_EQ(write_exam_json(from_json[i]), write_exam_json(back[i])) << "seed " << seed << " reading " << i;
+    }
+    // A command that takes one reading per exam refuses them, naming the line.
+    try {
+      read_cohort_folder(dir, default_atlas(), scheme(), CohortReadings::OnePerExam);
+      ADD_FAILURE() << "expected InputError";
+    } catch (const InputError& e) {
+      EXPECT_NE(e.problems().at(0).message.find("one reading per exam"), std::string::npos) << e.problems()[0].message;
+    }
+  }
+}
+
+TEST(RoundTrip, OneReaderPerExamKeepsTheSpecTable) {
+  ExamGenerator gen(21);
+  std::vector<Exam> exams;
+  std::set<std::string> ids;
+  for (int i = 0; i < 20; ++i) {
+    Exam e = gen.exam(i);
+    e.reader = i % 2 ? "R2" : "R1";
+    if (ids.insert(e.id).second) exams.push_back(e);
+  }
+  auto dir = std::filesystem::path(testing::TempDir()) / "one_reader";
+  std::filesystem::remove_all(dir);
+  write_cohort_folder(dir, exams);
+  std::ifstream lesions(dir / "lesions.csv");
+  std::string header;
+  std::getline(lesions, header);
+  EXPECT_EQ(header.find("reader"), std::string::npos) << header;  // exactly spec/formats.md's columns
+  auto back = read_cohort_folder(dir, default_atlas(), scheme(), CohortReadings::OnePerExam);
+  ASSERT_EQ(back.size(), exams.size());
+  for (std::size_t i = 0; i < exams.size(); ++i) EXPECT_TRUE(same_exam(exams[i], back[i]));
 }
