@@ -142,6 +142,38 @@ def run(crmo, source, artifacts, tmp):
                                                                  for k, v in ANN["femur.distal_metaphysis:L"].items()),
               "the consensus holds ann's femur grading and no tibia")
         page.shot("consensus")
+
+        print("2b. calibration: ben on the reference exam (its consensus is known now)", flush=True)
+        d.get(server.base + "/#/calibrate")
+        page.wait(lambda: page.all(f'#calibration-list tr[data-exam="{EXAM}"]'), "the exam listed for calibration")
+        page.css(f'#calibration-list tr[data-exam="{EXAM}"]').click()
+        page.exam_loaded(EXAM)
+        check("consensus" in page.text("#reference-name"), "the reference is the consensus reading")
+        # ben's own reading is what he calibrates: both of his sites are compared already.
+        ref_femur = cromris_unit("long", ANN["femur.distal_metaphysis:L"])
+        agree = {tr.get_attribute("data-site"): tr.get_attribute("data-agree") for tr in page.all("#calibration-table tbody tr")}
+        check(agree == {"femur.distal_metaphysis:L": "false", "tibia.diaphysis:R": "false"}, f"his two sites differ from the consensus {agree}")
+        check(page.text("#ref-total") == "?", "the reference total is hidden until he finishes")
+        page.open_site_by_finder("spine.t7:M")
+        page.keys(base.Keys.ENTER)  # normal, saved as signal 0: reveals the consensus there (normal)
+        page.wait(lambda: page.text("#site-status") == "Agrees with the reference (unit score 0).", "a normal site agreeing")
+        check(page.text("#calibration-summary").startswith("3 sites compared: unit score agrees on 1"), page.text("#calibration-summary"))
+        status, cal = server.api("GET", f"/api/calibration/{EXAM}", token=server.token("ben"))
+        check(status == 200 and {x["site"] for x in cal["sites"]} == {"femur.distal_metaphysis:L", "tibia.diaphysis:R", "spine.t7:M"},
+              "the server revealed exactly the three sites ben saved")
+        page.css("#finish").click()
+        page.wait(lambda: page.all("#calibration-kappa"), "the kappa after finishing")
+        check(page.text("#ref-total") == str(ref_femur), f"the reference total after finishing is {ref_femur}")
+        # Cohen's kappa of the signal grade over every unit-side (unrecorded = 0), by hand.
+        sites = list(d.execute_script("return [...document.querySelectorAll('#skeleton [data-site]')].map(e => e.dataset.site)"))
+        mine = {"femur.distal_metaphysis:L": 1, "tibia.diaphysis:R": 1}
+        ref = {"femur.distal_metaphysis:L": ANN["femur.distal_metaphysis:L"]["signal"]}
+        a, b = [mine.get(x, 0) for x in sites], [ref.get(x, 0) for x in sites]
+        po = sum(x == y for x, y in zip(a, b)) / len(sites)
+        pe = sum((a.count(c) / len(sites)) * (b.count(c) / len(sites)) for c in (0, 1, 2))
+        kappa = (po - pe) / (1 - pe)
+        check(f"Cohen's kappa {kappa:.2f}" in page.text("#calibration-kappa"), f"the page's kappa is {kappa:.2f}")
+        page.shot("calibration")
         logout(page)
 
         print("3. blinded: cleo sees only her own reading", flush=True)
