@@ -11,6 +11,7 @@
 
 #include "core/validation.hpp"
 #include "formats/csv.hpp"
+#include "formats/exam_row.hpp"
 #include "formats/input_error.hpp"
 
 namespace crmo::exchange {
@@ -216,24 +217,25 @@ std::string redcap_records_csv(const std::vector<Exam>& exams, const Scheme& sch
 
 namespace {
 
-class Cells {
+// REDCap raw values: yes/no is 1/0, radio fields are their codes.
+class Cells : public ExamCells {
  public:
   Cells(const csv::Table& t, const csv::Row& r, const std::string& source, std::vector<InputProblem>& p)
       : t_(t), r_(r), source_(source), p_(p) {}
-  std::optional<std::string> get(const std::string& col) const {
+  std::optional<std::string> cell(const std::string& col) const override {
     auto i = t_.column(col);
     if (!i || r_.cells[*i].empty()) return std::nullopt;
     return r_.cells[*i];
   }
   std::string place(const std::string& col) const { return fmt::format("{} line {}, column {}", source_, r_.line, col); }
   void problem(const std::string& col, std::string msg) const { p_.push_back({place(col), std::move(msg)}); }
-  std::string required(const std::string& col) const {
-    auto v = get(col);
+  std::string required(const std::string& col) const override {
+    auto v = cell(col);
     if (!v) problem(col, "required value is empty");
     return v.value_or("");
   }
-  std::optional<double> number(const std::string& col) const {
-    auto v = get(col);
+  std::optional<double> number(const std::string& col) const override {
+    auto v = cell(col);
     if (!v) return std::nullopt;
     errno = 0;
     char* end = nullptr;
@@ -245,7 +247,7 @@ class Cells {
     return d;
   }
   std::optional<int> integer(const std::string& col) const {
-    auto v = get(col);
+    auto v = cell(col);
     if (!v) return std::nullopt;
     char* end = nullptr;
     long x = std::strtol(v->c_str(), &end, 10);
@@ -255,16 +257,16 @@ class Cells {
     }
     return static_cast<int>(x);
   }
-  std::optional<bool> yesno(const std::string& col) const {
-    auto v = get(col);
+  std::optional<bool> boolean(const std::string& col) const override {
+    auto v = cell(col);
     if (!v) return std::nullopt;
     if (*v == "1") return true;
     if (*v == "0") return false;
     problem(col, "expected a REDCap yes/no raw value 1 or 0, got '" + *v + "'");
     return std::nullopt;
   }
-  std::optional<Date> date(const std::string& col, bool required) const {
-    auto v = get(col);
+  std::optional<Date> date(const std::string& col, bool required) const override {
+    auto v = cell(col);
     if (!v) {
       if (required) problem(col, "required value is empty: expected a date YYYY-MM-DD");
       return std::nullopt;
@@ -281,30 +283,6 @@ class Cells {
   const std::string& source_;
   std::vector<InputProblem>& p_;
 };
-
-std::vector<std::string> split_sites(const std::string& cell) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= cell.size()) {
-    auto end = cell.find(';', start);
-    if (end == std::string::npos) end = cell.size();
-    std::string s = cell.substr(start, end - start);
-    while (!s.empty() && s.front() == ' ') s.erase(s.begin());
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    if (!s.empty()) out.push_back(s);
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string exam_column_for(const std::string& field) {
-  if (field == "exam.id") return kRecordId;
-  if (field == "exam.date") return "exam_date";
-  if (field.starts_with("patient.")) return field == "patient.id" ? "patient_id" : field.substr(8);
-  if (field.starts_with("clinical.symptomatic_sites")) return "symptomatic_sites";
-  if (field.starts_with("clinical.")) return field.substr(9);
-  return field;
-}
 
 std::string lesion_column_for(const std::string& field) { return field == "lesion" ? "lesion_label" : field; }
 
@@ -360,37 +338,17 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
   for (const csv::Row& row : table.rows) {
     Cells r(table, row, source, problems);
     std::string record = r.required(kRecordId);
-    std::string instrument = r.get(kRepeatInstrument).value_or("");
-    auto instance_text = r.get(kRepeatInstance);
+    std::string instrument = r.cell(kRepeatInstrument).value_or("");
+    auto instance_text = r.cell(kRepeatInstance);
     if (instrument.empty()) {
       if (instance_text) r.problem(kRepeatInstance, "an instance number on a row without redcap_repeat_instrument");
       for (const auto& col : lesion_cols)
-        if (col != "lesion_complete" && r.get(col))
+        if (col != "lesion_complete" && r.cell(col))
           r.problem(col, "a lesion field on the exam row: lesion fields belong on rows with redcap_repeat_instrument 'lesion'");
-      Exam e;
+      ExamRow read = read_exam_row(r);
+      Exam& e = read.exam;
       e.id = record;
-      e.patient.id = r.required("patient_id");
-      auto d = r.date("exam_date", true);
-      if (d) e.date = *d;
-      e.patient.sex = r.get("sex");
-      e.patient.birth_date = r.date("birth_date", false);
-      e.patient.age_years = r.number("age_years");
-      e.timepoint = r.get("timepoint").value_or("");
-      e.reader = r.get("reader").value_or("");
-      auto& c = e.clinical;
-      c.pga = r.number("pga");
-      c.pain = r.number("pain");
-      c.patient_global = r.number("patient_global");
-      c.chaq = r.number("chaq");
-      c.esr = r.number("esr");
-      c.crp = r.number("crp");
-      c.fever = r.yesno("fever");
-      c.normal_blood_count = r.yesno("normal_blood_count");
-      c.marginal_sclerosis = r.yesno("marginal_sclerosis");
-      c.biopsy = r.get("biopsy");
-      c.clinical_severity = r.number("clinical_severity");
-      if (auto s = r.get("symptomatic_sites")) c.symptomatic_sites = split_sites(*s);
-      if (auto v = r.get("exam_complete"); v && *v != "0" && *v != "1" && *v != "2")
+      if (auto v = r.cell("exam_complete"); v && *v != "0" && *v != "1" && *v != "2")
         r.problem("exam_complete", "expected 0, 1 or 2 (REDCap form status), got '" + *v + "'");
       if (!record.empty()) {
         if (by_id.count(record)) {
@@ -402,10 +360,10 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
       }
       exams.push_back(std::move(e));
       exam_lines.push_back(row.line);
-      exam_date_ok.push_back(d.has_value());
+      exam_date_ok.push_back(read.date_ok);
     } else if (instrument == "lesion") {
       for (const auto& col : exam_cols)
-        if (col != "exam_complete" && r.get(col))
+        if (col != "exam_complete" && r.cell(col))
           r.problem(col, "an exam field on a lesion row: exam fields belong on the record's row without a repeat instrument");
       int instance = 0;
       if (!instance_text) r.problem(kRepeatInstance, "required value is empty: the lesion instance number");
@@ -418,13 +376,13 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
         if (auto v = r.integer(item.name)) lr.g.grades[item.name] = *v;
         if (item.name == scheme.involvement_item && problems.size() > before) lr.involvement_unreadable = true;
       }
-      lr.g.physis = r.get("physis");
-      lr.g.symptomatic = r.yesno("symptomatic");
-      lr.g.lesion = r.get("lesion_label");
+      lr.g.physis = r.cell("physis");
+      lr.g.symptomatic = r.boolean("symptomatic");
+      lr.g.lesion = r.cell("lesion_label");
       lr.g.max_diameter_mm = r.number("max_diameter_mm");
       lr.g.volume_ml = r.number("volume_ml");
       lr.g.si_ratio = r.number("si_ratio");
-      if (auto v = r.get("lesion_complete"); v && *v != "0" && *v != "1" && *v != "2")
+      if (auto v = r.cell("lesion_complete"); v && *v != "0" && *v != "1" && *v != "2")
         r.problem("lesion_complete", "expected 0, 1 or 2 (REDCap form status), got '" + *v + "'");
       lesion_rows.push_back(std::move(lr));
     } else {
@@ -467,7 +425,7 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
         problems.push_back({fmt::format("{} line {}, column {}", source, lr->line, lesion_column_for(p.field)), p.message});
       } else {
         problems.push_back(
-            {fmt::format("{} line {}, column {}", source, exam_lines[i], exam_column_for(p.field)), p.message});
+            {fmt::format("{} line {}, column {}", source, exam_lines[i], exam_row_column(p.field, kRecordId)), p.message});
       }
     }
   }

@@ -13,6 +13,7 @@
 
 #include "core/validation.hpp"
 #include "formats/csv.hpp"
+#include "formats/exam_row.hpp"
 #include "formats/exam_json.hpp"
 #include "formats/file_io.hpp"
 #include "formats/input_error.hpp"
@@ -33,12 +34,12 @@ const std::vector<std::string> kLesionTail = {"physis", "symptomatic", "lesion",
 std::string join(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
 
 // Cell reading for one row, collecting problems with file, line and column.
-class RowReader {
+class RowReader : public ExamCells {
  public:
   RowReader(const csv::Table& t, const csv::Row& r, const std::string& file, std::vector<InputProblem>& p)
       : table_(t), row_(r), file_(file), problems_(p) {}
 
-  std::optional<std::string> cell(const std::string& col) const {
+  std::optional<std::string> cell(const std::string& col) const override {
     auto i = table_.column(col);
     if (!i || row_.cells[*i].empty()) return std::nullopt;
     return row_.cells[*i];
@@ -48,12 +49,12 @@ class RowReader {
   }
   void problem(const std::string& col, std::string msg) const { problems_.push_back({place(col), std::move(msg)}); }
 
-  std::string required(const std::string& col) const {
+  std::string required(const std::string& col) const override {
     auto v = cell(col);
     if (!v) problem(col, "required value is empty");
     return v.value_or("");
   }
-  std::optional<double> number(const std::string& col) const {
+  std::optional<double> number(const std::string& col) const override {
     auto v = cell(col);
     if (!v || *v == "NA") return std::nullopt;
     errno = 0;
@@ -76,7 +77,7 @@ class RowReader {
     }
     return static_cast<int>(x);
   }
-  std::optional<bool> boolean(const std::string& col) const {
+  std::optional<bool> boolean(const std::string& col) const override {
     auto v = cell(col);
     if (!v || *v == "NA") return std::nullopt;
     std::string s = *v;
@@ -86,7 +87,7 @@ class RowReader {
     problem(col, "expected true/false, yes/no or 1/0, got '" + *v + "'");
     return std::nullopt;
   }
-  std::optional<Date> date(const std::string& col, bool required) const {
+  std::optional<Date> date(const std::string& col, bool required) const override {
     auto v = cell(col);
     if (!v) {
       if (required) problem(col, "required value is empty: expected a date YYYY-MM-DD");
@@ -117,30 +118,6 @@ void check_header(const csv::Table& t, const std::string& file, const std::vecto
   }
   for (const auto& r : required)
     if (!t.column(r)) problems.push_back({file + " line 1", "required column '" + r + "' is missing"});
-}
-
-std::vector<std::string> split_sites(const std::string& cell) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= cell.size()) {
-    auto end = cell.find(';', start);
-    if (end == std::string::npos) end = cell.size();
-    std::string s = cell.substr(start, end - start);
-    while (!s.empty() && s.front() == ' ') s.erase(s.begin());
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    if (!s.empty()) out.push_back(s);
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string exam_column_for(const std::string& field) {
-  if (field == "patient.id") return "patient_id";
-  if (field == "exam.id") return "exam_id";
-  if (field.starts_with("patient.")) return field.substr(8);
-  if (field.starts_with("clinical.symptomatic_sites")) return "symptomatic_sites";
-  if (field.starts_with("clinical.")) return field.substr(9);
-  return field;
 }
 
 }  // namespace
@@ -178,29 +155,10 @@ std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, co
   exams.reserve(exams_table.rows.size());
   for (const csv::Row& row : exams_table.rows) {
     RowReader r(exams_table, row, exams_file, problems);
-    Exam e;
-    e.patient.id = r.required("patient_id");
-    e.id = r.required("exam_id");
-    auto d = r.date("exam_date", true);
-    if (d) e.date = *d;
-    e.patient.sex = r.cell("sex");
-    e.patient.birth_date = r.date("birth_date", false);
-    e.patient.age_years = r.number("age_years");
-    e.timepoint = r.cell("timepoint").value_or("");
-    e.reader = r.cell("reader").value_or("");
-    auto& c = e.clinical;
-    c.pga = r.number("pga");
-    c.pain = r.number("pain");
-    c.patient_global = r.number("patient_global");
-    c.chaq = r.number("chaq");
-    c.esr = r.number("esr");
-    c.crp = r.number("crp");
-    c.fever = r.boolean("fever");
-    c.normal_blood_count = r.boolean("normal_blood_count");
-    c.marginal_sclerosis = r.boolean("marginal_sclerosis");
-    c.biopsy = r.cell("biopsy");
-    c.clinical_severity = r.number("clinical_severity");
-    if (auto s = r.cell("symptomatic_sites")) c.symptomatic_sites = split_sites(*s);
+    const std::string id = r.required("exam_id");
+    ExamRow read = read_exam_row(r);
+    Exam& e = read.exam;
+    e.id = id;
     if (!e.id.empty()) {
       auto& list = readings_of[e.id];
       for (std::size_t k : list) {
@@ -232,7 +190,7 @@ std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, co
     }
     exams.push_back(std::move(e));
     exam_lines.push_back(row.line);
-    exam_date_ok.push_back(d.has_value());
+    exam_date_ok.push_back(read.date_ok);
   }
   // Lesion rows, kept with their lines to place semantic problems. A row belongs to the
   // reading (exam_id, reader); without a reader (column or cell), to the exam's only reading.
@@ -295,7 +253,7 @@ std::vector<Exam> read_cohort_folder(const fs::path& dir, const Atlas& atlas, co
         problems.push_back({fmt::format("{} line {}, column {}", lesions_file, lesion_lines[i][p.lesion], p.field),
                             p.message});
       else
-        problems.push_back({fmt::format("{} line {}, column {}", exams_file, exam_lines[i], exam_column_for(p.field)),
+        problems.push_back({fmt::format("{} line {}, column {}", exams_file, exam_lines[i], exam_row_column(p.field, "exam_id")),
                             p.message});
     }
   }
