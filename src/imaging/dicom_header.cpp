@@ -107,6 +107,9 @@ HeaderResult from_parse(const DicomParse& d, const std::string& name) {
   DicomHeader h;
   h.path = name;
   h.transfer_syntax = d.transfer_syntax;
+  h.native_pixels = d.has_pixels && !d.encapsulated && !d.deflated && !d.big_endian;
+  h.pixel_offset = d.pixel_offset;
+  h.pixel_length = d.pixel_length;
   h.sop_class_uid = str(0x00080016u);
   h.sop_instance_uid = str(0x00080018u);
   h.study_uid = str(0x0020000du);

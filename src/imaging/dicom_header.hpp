@@ -31,6 +31,10 @@ struct DicomHeader {
   // Enhanced multi-frame: per frame position (and the shared or per-frame orientation).
   std::vector<Vec3> frame_positions;
   double table_position = 0;  // from Image Position along the slice normal, filled later
+  // Native little-endian pixel data (not deflated, not encapsulated): where the pixels
+  // start in the file and their declared length, so they can be read without re-parsing.
+  bool native_pixels = false;
+  std::uint64_t pixel_offset = 0, pixel_length = 0;
 };
 
 struct HeaderResult {

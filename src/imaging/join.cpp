@@ -9,20 +9,27 @@ namespace crmo::imaging {
 
 namespace {
 
-struct Mapping {
-  const Volume* v = nullptr;
-  // Station index along each axis = out index * scale + shift.
-  Vec3 scale{1, 1, 1}, shift{0, 0, 0};
-  bool integral = false;  // all shifts whole voxels and scales 1: copy without interpolation
-  double lo = 0, hi = 0;  // extent along the join axis, in output indices
-  double ramp_lo = 0, ramp_hi = 0;  // overlap width (output voxels) at each end, 0: none
-  double value_scale = 1, value_shift = 0;  // to the first station's stored values
-};
+std::uint16_t store(double v, bool is_signed) {
+  v = std::round(v);
+  return is_signed ? static_cast<std::uint16_t>(static_cast<std::int16_t>(std::clamp(v, -32768.0, 32767.0)))
+                   : static_cast<std::uint16_t>(std::clamp(v, 0.0, 65535.0));
+}
+
+double along(std::size_t i, std::size_t j, std::size_t k, int axis) {
+  return static_cast<double>(axis == 0 ? i : axis == 1 ? j : k);
+}
 
 }  // namespace
 
-JoinResult join_stations(const std::vector<const Volume*>& stations, int axis) {
-  JoinResult r;
+double JoinMap::weight(double pos) const {
+  double w = 1;
+  if (ramp_lo > 0) w = std::min(w, (pos - lo + 0.5) / (ramp_lo + 1));
+  if (ramp_hi > 0) w = std::min(w, (hi - pos + 0.5) / (ramp_hi + 1));
+  return std::max(w, 1e-6);
+}
+
+JoinLayout plan_join(const std::vector<const Volume*>& stations, int axis) {
+  JoinLayout r;
   if (stations.empty()) {
     r.error = "no stations to join";
     return r;
@@ -46,7 +53,7 @@ JoinResult join_stations(const std::vector<const Volume*>& stations, int axis) {
         hi[a] = std::max(hi[a], q[a]);
       }
     }
-  Volume& out = r.volume;
+  Volume& out = r.grid;
   out.geom = ref.geom;
   out.geom.origin = ref.geom.to_patient(lo[0], lo[1], lo[2]);
   std::size_t n[3];
@@ -63,12 +70,10 @@ JoinResult join_stations(const std::vector<const Volume*>& stations, int axis) {
   out.slope = ref.slope;
   out.intercept = ref.intercept;
   out.repetition_time_s = ref.repetition_time_s;
-  out.allocate();
 
-  std::vector<Mapping> maps;
+  std::vector<JoinMap>& maps = r.maps;
   for (const Volume* s : stations) {
-    Mapping m;
-    m.v = s;
+    JoinMap m;
     m.integral = true;
     for (int a = 0; a < 3; ++a) {
       m.scale[a] = out.geom.spacing[a] / s->geom.spacing[a];
@@ -95,55 +100,113 @@ JoinResult join_stations(const std::vector<const Volume*>& stations, int axis) {
       else maps[i].ramp_hi = std::max(maps[i].ramp_hi, width);
       if (i < j) r.overlap_mm.push_back(width * out.geom.spacing[axis]);
     }
+  r.same_grid = axis != 0;
+  for (std::size_t s = 0; s < maps.size(); ++s) {
+    const JoinMap& m = maps[s];
+    if (!(m.integral && m.value_scale == 1 && m.value_shift == 0 && stations[s]->is_signed == out.is_signed))
+      r.same_grid = false;
+  }
+  return r;
+}
 
-  // Fast path (stations on one grid, joined along rows or slices): a row only one
-  // station covers, outside any overlap, is that station's row, copied.
-  const bool all_integral = axis != 0 && std::all_of(maps.begin(), maps.end(), [&](const Mapping& m) {
-    return m.integral && m.value_scale == 1 && m.value_shift == 0 && m.v->is_signed == out.is_signed;
-  });
-  auto copy_row = [&](std::size_t j, std::size_t k) {
-    if (!all_integral) return false;
-    const Mapping* only = nullptr;
-    for (const Mapping& m : maps) {
-      const double sj = j + m.shift[1], sk = k + m.shift[2];
-      if (sj < 0 || sk < 0 || sj > m.v->dims.ny - 1.0 || sk > m.v->dims.nz - 1.0) continue;
-      const double pos = axis == 1 ? static_cast<double>(j) : static_cast<double>(k);
-      if (only || (m.ramp_lo > 0 && pos - m.lo < m.ramp_lo + 0.5) || (m.ramp_hi > 0 && m.hi - pos < m.ramp_hi + 0.5))
-        return false;  // two stations here, or inside a ramp: blend
-      only = &m;
+int JoinLayout::row_owner(const std::vector<const Volume*>& stations, std::size_t j, std::size_t k, int axis) const {
+  int only = -1;
+  for (std::size_t s = 0; s < maps.size(); ++s) {
+    const JoinMap& m = maps[s];
+    const Volume& v = *stations[s];
+    const double sj = j + m.shift[1], sk = k + m.shift[2];
+    if (sj < 0 || sk < 0 || sj > v.dims.ny - 1.0 || sk > v.dims.nz - 1.0) continue;
+    const double pos = along(0, j, k, axis);
+    if (only >= 0 || (m.ramp_lo > 0 && pos - m.lo < m.ramp_lo + 0.5) || (m.ramp_hi > 0 && m.hi - pos < m.ramp_hi + 0.5))
+      return -2;  // two stations here, or inside a ramp: blend
+    only = static_cast<int>(s);
+  }
+  return only;
+}
+
+void blend_row(const JoinLayout& lay, const std::vector<const Volume*>& stations,
+               const std::vector<const std::uint16_t*>& rows, std::size_t j, std::size_t k, int axis,
+               std::uint16_t* out) {
+  const std::size_t nx = lay.grid.dims.nx;
+  std::vector<double> sum(nx, 0.0), wsum(nx, 0.0);
+  for (std::size_t s = 0; s < lay.maps.size(); ++s) {
+    if (!rows[s]) continue;
+    const JoinMap& m = lay.maps[s];
+    const Volume& v = *stations[s];
+    const long shift = static_cast<long>(m.shift[0]);
+    const double row_w = axis == 0 ? 0.0 : m.weight(along(0, j, k, axis));  // one weight per row
+    for (std::size_t i = 0; i < nx; ++i) {
+      const long si = static_cast<long>(i) + shift;
+      if (si < 0 || si > static_cast<long>(v.dims.nx) - 1) continue;
+      const double w = axis == 0 ? m.weight(along(i, j, k, axis)) : row_w;
+      const std::uint16_t x = rows[s][si];
+      sum[i] += w * (v.is_signed ? static_cast<double>(static_cast<std::int16_t>(x)) : x);
+      wsum[i] += w;
     }
-    if (!only) return true;  // no station: the row stays 0
-    const Volume& s = *only->v;
-    const long shift = static_cast<long>(only->shift[0]);
-    const long first = std::max(0L, -shift);
-    const long last = std::min(static_cast<long>(out.dims.nx) - 1, static_cast<long>(s.dims.nx) - 1 - shift);
-    if (last < first) return true;
-    const std::uint16_t* src = s.data.data() + s.index(static_cast<std::size_t>(first + shift),
-                                                        static_cast<std::size_t>(j + only->shift[1]),
-                                                        static_cast<std::size_t>(k + only->shift[2]));
-    std::copy(src, src + (last - first + 1), out.data.data() + out.index(static_cast<std::size_t>(first), j, k));
-    return true;
-  };
+  }
+  for (std::size_t i = 0; i < nx; ++i)
+    if (wsum[i] > 0) out[i] = store(sum[i] / wsum[i], lay.grid.is_signed);
+}
+
+JoinResult join_stations(const std::vector<const Volume*>& stations, int axis) {
+  JoinResult r;
+  JoinLayout lay = plan_join(stations, axis);
+  if (!lay.error.empty()) {
+    r.error = lay.error;
+    return r;
+  }
+  r.overlap_mm = lay.overlap_mm;
+  Volume& out = r.volume;
+  out = lay.grid;
+  out.allocate();
+  const std::vector<JoinMap>& maps = lay.maps;
+
+  if (lay.same_grid) {
+    // Stations on one grid: a row only one station covers is that station's row, copied;
+    // the overlaps' rows are blended.
+    parallel_for(out.dims.nz, 0, [&](std::size_t k) {
+      std::vector<const std::uint16_t*> rows(maps.size());
+      for (std::size_t j = 0; j < out.dims.ny; ++j) {
+        const int owner = lay.row_owner(stations, j, k, axis);
+        if (owner == -1) continue;
+        for (std::size_t s = 0; s < maps.size(); ++s) {
+          const Volume& v = *stations[s];
+          const double sj = j + maps[s].shift[1], sk = k + maps[s].shift[2];
+          const bool covers = sj >= 0 && sk >= 0 && sj <= v.dims.ny - 1.0 && sk <= v.dims.nz - 1.0;
+          rows[s] = covers ? v.data.data() + v.index(0, static_cast<std::size_t>(sj), static_cast<std::size_t>(sk)) : nullptr;
+        }
+        std::uint16_t* dst = out.data.data() + out.index(0, j, k);
+        if (owner >= 0) {
+          const Volume& v = *stations[static_cast<std::size_t>(owner)];
+          const long shift = static_cast<long>(maps[static_cast<std::size_t>(owner)].shift[0]);
+          const long first = std::max(0L, -shift);
+          const long last = std::min(static_cast<long>(out.dims.nx) - 1, static_cast<long>(v.dims.nx) - 1 - shift);
+          if (last >= first)
+            std::copy(rows[static_cast<std::size_t>(owner)] + first + shift,
+                      rows[static_cast<std::size_t>(owner)] + last + shift + 1, dst + first);
+        } else {
+          blend_row(lay, stations, rows, j, k, axis, dst);
+        }
+      }
+    });
+    return r;
+  }
+
+  // Stations on other grids: each resampled (trilinear), the overlaps blended.
   parallel_for(out.dims.nz, 0, [&](std::size_t k) {
-    std::vector<double> w(maps.size());
     std::vector<double> sum(out.dims.nx), wsum(out.dims.nx);
     for (std::size_t j = 0; j < out.dims.ny; ++j) {
-      if (copy_row(j, k)) continue;
       std::fill(sum.begin(), sum.end(), 0.0);
       std::fill(wsum.begin(), wsum.end(), 0.0);
-      for (const Mapping& m : maps) {
-        const Volume& s = *m.v;
+      for (std::size_t st = 0; st < maps.size(); ++st) {
+        const JoinMap& m = maps[st];
+        const Volume& s = *stations[st];
         const double sj = j * m.scale[1] + m.shift[1], sk = k * m.scale[2] + m.shift[2];
         if (sj < -1e-3 || sk < -1e-3 || sj > s.dims.ny - 1 + 1e-3 || sk > s.dims.nz - 1 + 1e-3) continue;
-        const double u = axis == 0 ? 0 : axis == 1 ? static_cast<double>(j) : static_cast<double>(k);
         for (std::size_t i = 0; i < out.dims.nx; ++i) {
           const double si = i * m.scale[0] + m.shift[0];
           if (si < -1e-3 || si > s.dims.nx - 1 + 1e-3) continue;
-          const double pos = axis == 0 ? static_cast<double>(i) : u;
-          double weight = 1;
-          if (m.ramp_lo > 0) weight = std::min(weight, (pos - m.lo + 0.5) / (m.ramp_lo + 1));
-          if (m.ramp_hi > 0) weight = std::min(weight, (m.hi - pos + 0.5) / (m.ramp_hi + 1));
-          weight = std::max(weight, 1e-6);
+          const double weight = m.weight(along(i, j, k, axis));
           double v;
           if (m.integral) {
             v = s.raw(s.index(static_cast<std::size_t>(si), static_cast<std::size_t>(sj), static_cast<std::size_t>(sk)));
@@ -156,12 +219,8 @@ JoinResult join_stations(const std::vector<const Volume*>& stations, int axis) {
         }
       }
       std::uint16_t* row = out.data.data() + out.index(0, j, k);
-      for (std::size_t i = 0; i < out.dims.nx; ++i) {
-        if (wsum[i] <= 0) continue;
-        const double v = std::round(sum[i] / wsum[i]);
-        row[i] = out.is_signed ? static_cast<std::uint16_t>(static_cast<std::int16_t>(std::clamp(v, -32768.0, 32767.0)))
-                               : static_cast<std::uint16_t>(std::clamp(v, 0.0, 65535.0));
-      }
+      for (std::size_t i = 0; i < out.dims.nx; ++i)
+        if (wsum[i] > 0) row[i] = store(sum[i] / wsum[i], out.is_signed);
     }
   });
   return r;

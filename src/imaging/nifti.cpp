@@ -1,10 +1,15 @@
 #include "imaging/nifti.hpp"
 
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cerrno>
+#include <climits>
 #include <cstring>
 #include <stdexcept>
 
@@ -94,6 +99,54 @@ void to_quatern(const std::array<double, 16>& m, const Vec3& pixdim, double& qb,
   qd = d;
 }
 
+// Writes all of `iov` (writev may write part of it), advancing through the entries.
+bool write_all(int fd, std::vector<iovec>& iov) {
+  std::size_t at = 0;
+  while (at < iov.size()) {
+    const int n = static_cast<int>(std::min<std::size_t>(iov.size() - at, IOV_MAX));
+    ssize_t w = ::writev(fd, iov.data() + at, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    while (at < iov.size() && static_cast<std::size_t>(w) >= iov[at].iov_len) {
+      w -= static_cast<ssize_t>(iov[at].iov_len);
+      ++at;
+    }
+    if (at < iov.size()) {
+      iov[at].iov_base = static_cast<char*>(iov[at].iov_base) + w;
+      iov[at].iov_len -= static_cast<std::size_t>(w);
+    }
+  }
+  return true;
+}
+
+// Uncompressed 16-bit volumes: each plane's rows handed to the kernel in file order
+// (bottom-up when flipped) by writev, without copying them in user space first.
+void write_raw(const std::string& tmp, const void* header, std::size_t header_bytes, const Volume& v, bool flip) {
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + tmp);
+  const std::size_t nx = v.dims.nx, ny = v.dims.ny;
+  std::vector<iovec> iov;
+  iov.push_back({const_cast<void*>(header), header_bytes});
+  bool ok = true;
+  for (std::size_t plane = 0; ok && plane < v.nt * v.dims.nz; ++plane) {
+    const std::uint16_t* base = v.data.data() + plane * nx * ny;
+    if (flip) {
+      for (std::size_t jj = 0; jj < ny; ++jj)
+        iov.push_back({const_cast<std::uint16_t*>(base + (ny - 1 - jj) * nx), nx * 2});
+    } else {
+      iov.push_back({const_cast<std::uint16_t*>(base), nx * ny * 2});
+    }
+    if (iov.size() >= 512 || plane + 1 == v.nt * v.dims.nz) {
+      ok = write_all(fd, iov);
+      iov.clear();
+    }
+  }
+  if (v.nt * v.dims.nz == 0) ok = write_all(fd, iov);
+  if (::close(fd) != 0 || !ok) throw std::runtime_error("write failed: " + tmp);
+}
+
 class Sink {
  public:
   // `path` is the temporary file; `gz` whether to compress.
@@ -167,13 +220,11 @@ void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& o
   for (int i = 5; i < 8; ++i) h.dim[i] = 1;
   if (v.dims.nx > 32767 || v.dims.ny > 32767 || v.dims.nz > 32767 || v.nt > 32767)
     throw std::runtime_error("volume too large for NIfTI-1: " + path);
-  bool fits_i16 = true;
+  // Unsigned values above 32767 need uint16; otherwise int16, as dcm2niix writes.
+  std::uint16_t any_high = 0;
   if (!v.is_signed)
-    for (auto x : v.data)
-      if (x > 32767) {
-        fits_i16 = false;
-        break;
-      }
+    for (auto x : v.data) any_high |= x;  // no early exit: the loop vectorises
+  const bool fits_i16 = (any_high & 0x8000) == 0;
   if (opt.labels_u8) {
     h.datatype = 2;
     h.bitpix = 8;
@@ -211,7 +262,16 @@ void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& o
       if (!done) std::remove(p.c_str());
     }
   } cleanup{tmp};
-  Sink out(tmp, ends_with(path, ".gz"), opt.gzip_level);
+  const bool gz = ends_with(path, ".gz");
+  if (!gz && !opt.labels_u8) {
+    char head[352] = {};
+    std::memcpy(head, &h, sizeof h);  // then 4 zero bytes: no extensions
+    write_raw(tmp, head, sizeof head, v, opt.flip_rows);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+    cleanup.done = true;
+    return;
+  }
+  Sink out(tmp, gz, opt.gzip_level);
   out.write(&h, sizeof h);
   const char ext[4] = {0, 0, 0, 0};
   out.write(ext, 4);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "imaging/dicom_scan.hpp"
 #include "imaging/projection.hpp"
 #include "imaging/site_positions.hpp"
 
@@ -72,12 +73,6 @@ nlohmann::json draw_exam_pictures(const Volume& v, const PictureOptions& opt) {
     if (const auto p = site_position(g.site, body)) marks.push_back({g.site, *p, g.grade});
   marks.insert(marks.end(), opt.marks.begin(), opt.marks.end());
   out["pictures"] = nlohmann::json::array();
-  double lo, hi;
-  body_window(mip, body.threshold, lo, hi);
-  const std::string mip_name = opt.stem + "_mip.png";
-  const PngInfo mi = write_png(mip, (fs::path(opt.out_dir) / mip_name).string(), lo, hi, marks);
-  out["pictures"].push_back({{"kind", "mip"}, {"file", mip_name}, {"width", mi.width}, {"height", mi.height},
-                             {"window", {lo, hi}}, {"marks", placed_json(mi)}});
   // Chosen coronal planes: limbs and pelvis (body centre), spine, and each mark's plane.
   const std::size_t n[3] = {v.dims.nx, v.dims.ny, v.dims.nz};
   const std::size_t nd = n[mip.depth_axis];
@@ -99,7 +94,20 @@ nlohmann::json draw_exam_pictures(const Volume& v, const PictureOptions& opt) {
   for (const auto& m : marks)
     if (planes.size() < 16) add_plane("site " + m.label, depth_index(m.point[1]));
   const double slab = opt.slab_mm;
-  for (const auto& [why, k] : planes) {
+  // Picture 0 is the MIP, then the planes: windowed, marked and written in parallel
+  // (each is independent; the PNG compression is most of their time).
+  std::vector<nlohmann::json> done(planes.size() + 1);
+  parallel_for(done.size(), 0, [&](std::size_t p) {
+    if (p == 0) {
+      double lo, hi;
+      body_window(mip, body.threshold, lo, hi);
+      const std::string mip_name = opt.stem + "_mip.png";
+      const PngInfo mi = write_png(mip, (fs::path(opt.out_dir) / mip_name).string(), lo, hi, marks);
+      done[0] = {{"kind", "mip"}, {"file", mip_name}, {"width", mi.width}, {"height", mi.height},
+                 {"window", {lo, hi}}, {"marks", placed_json(mi)}};
+      return;
+    }
+    const auto& [why, k] = planes[p - 1];
     const Picture pic = coronal_slice(v, k);
     double l2, h2;
     body_window(pic, body.threshold, l2, h2);
@@ -112,11 +120,12 @@ nlohmann::json draw_exam_pictures(const Volume& v, const PictureOptions& opt) {
     const PngInfo si = write_png(pic, (fs::path(opt.out_dir) / name).string(), l2, h2, near);
     double idx[3] = {0, 0, 0};
     idx[mip.depth_axis] = static_cast<double>(k);
-    out["pictures"].push_back({{"kind", "coronal_slice"}, {"file", name}, {"slice", k}, {"chosen_for", why},
-                               {"y_mm", v.geom.to_patient(idx[0], idx[1], idx[2])[1]},
-                               {"width", si.width}, {"height", si.height}, {"window", {l2, h2}},
-                               {"marks", placed_json(si)}});
-  }
+    done[p] = {{"kind", "coronal_slice"}, {"file", name}, {"slice", k}, {"chosen_for", why},
+               {"y_mm", v.geom.to_patient(idx[0], idx[1], idx[2])[1]},
+               {"width", si.width}, {"height", si.height}, {"window", {l2, h2}},
+               {"marks", placed_json(si)}};
+  });
+  for (auto& d : done) out["pictures"].push_back(std::move(d));
   return out;
 }
 
