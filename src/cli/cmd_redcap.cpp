@@ -1,5 +1,6 @@
 // crmo redcap: REDCap's data dictionary, records export and import (docs/exchange.md).
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -11,15 +12,22 @@
 #include "formats/exam_json.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/file_io.hpp"
+#include "formats/readings_source.hpp"
 
 namespace crmo::cli {
 
 namespace {
 
-std::string exam_file_name(const std::string& exam_id) {
+std::string file_part(const std::string& text) {
   std::string out;
-  for (char c : exam_id) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return out + ".json";
+  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  return out;
+}
+
+// `<exam>.json`, or `<exam>.<reader>.json` for each reading of an exam read several times
+// (as `crmo convert` names them).
+std::string exam_file_name(const Exam& e, bool several) {
+  return file_part(e.id) + (several ? "." + file_part(e.reader.empty() ? "_" : e.reader) : "") + ".json";
 }
 
 }  // namespace
@@ -54,10 +62,12 @@ void register_redcap(CLI::App& app, Action& action) {
   exp->callback([o, &action] {
     action = [o] {
       Domain d = load_domain(o->choice);
-      auto exams = load_exams(o->in, d.atlas, d.scheme);
+      auto exams = load_readings(o->in, d.atlas, d.scheme);  // every reader's reading: one record per exam
       if (!o->key.empty()) exams = exchange::deidentify_exams(exams, exchange::Pseudonymizer(exchange::load_key_file(o->key)));
       write_file_atomically(o->out, exchange::redcap_records_csv(exams, d.scheme));
-      std::cout << "wrote " << exams.size() << " record(s) to " << o->out << (o->key.empty() ? "" : " (de-identified)") << "\n";
+      std::set<std::string> records;
+      for (const auto& e : exams) records.insert(e.id);
+      std::cout << "wrote " << records.size() << " record(s) to " << o->out << (o->key.empty() ? "" : " (de-identified)") << "\n";
       return 0;
     };
   });
@@ -74,15 +84,24 @@ void register_redcap(CLI::App& app, Action& action) {
       if (o->to == "csv") {
         write_cohort_folder(o->out, exams);
       } else {
-        std::set<std::string> names;
-        for (const auto& e : exams)
-          if (!names.insert(exam_file_name(e.id)).second)
-            throw std::runtime_error("two exam ids map to the file name " + exam_file_name(e.id));
+        std::map<std::string, int> readings_of;
+        for (const auto& e : exams) ++readings_of[e.id];
+        std::vector<std::string> names;
+        std::set<std::string> taken;
+        for (const auto& e : exams) {
+          names.push_back(exam_file_name(e, readings_of[e.id] > 1));
+          if (!taken.insert(names.back()).second)
+            throw std::runtime_error("two readings map to the file name " + names.back());
+        }
         write_folder_atomically(o->out, [&](const std::filesystem::path& tmp) {
-          for (const auto& e : exams) write_file_atomically(tmp / exam_file_name(e.id), write_exam_json(e));
+          for (std::size_t i = 0; i < exams.size(); ++i) write_file_atomically(tmp / names[i], write_exam_json(exams[i]));
         });
       }
-      std::cout << "imported " << exams.size() << " exam(s) into " << o->out << "/\n";
+      std::set<std::string> ids;
+      for (const auto& e : exams) ids.insert(e.id);
+      std::cout << "imported " << ids.size() << " exam(s)"
+                << (ids.size() < exams.size() ? " (" + std::to_string(exams.size()) + " readings)" : std::string())
+                << " into " << o->out << "/\n";
       return 0;
     };
   });

@@ -67,6 +67,8 @@ std::vector<Field> exam_fields() {
   f.push_back(num("age_years", "Age at exam (years), when the birth date is not known", "0", "30"));
   f.push_back(field("timepoint", "exam", Kind::Text, "Timepoint", "", "free text: baseline, 6m, ..."));
   f.push_back(field("reader", "exam", Kind::Text, "Reader"));
+  f.push_back(field("other_readers", "exam", Kind::Text, "Other readers of this exam", "",
+               "readers separated by ';'; their sites name them in lesion_reader (docs/exchange.md)"));
   f.push_back(num("pga", "Physician global assessment (0-10)", "0", "10"));
   f.push_back(num("pain", "Pain (0-10)", "0", "10"));
   f.push_back(num("patient_global", "Patient global assessment (0-10)", "0", "10"));
@@ -88,6 +90,8 @@ std::vector<Field> lesion_fields(const Scheme& scheme) {
   std::vector<Field> f;
   f.push_back(field("site", "lesion", Kind::Text, "Site (unit:side)", "", "a site of crmo's atlas, e.g. tibia.distal_metaphysis:L",
                "", "", false, true));
+  f.push_back(field("lesion_reader", "lesion", Kind::Text, "Reader of this site", "",
+               "empty = the exam's reader; else one of its other readers"));
   for (const GradeItem& item : scheme.items) {
     std::string choices;
     for (int g = item.min; g <= item.max; ++g) {
@@ -165,52 +169,86 @@ std::string redcap_dictionary_csv(const Scheme& scheme) {
   return out;
 }
 
+namespace {
+
+// The exam row's cells, reader and other_readers left empty.
+std::vector<std::string> exam_cells(const Exam& e) {
+  const auto& c = e.clinical;
+  std::string sites;
+  for (const auto& s : c.symptomatic_sites) sites += (sites.empty() ? "" : ";") + s;
+  return {e.id, "", "", e.patient.id, e.date.iso(), e.patient.sex.value_or(""),
+          e.patient.birth_date ? e.patient.birth_date->iso() : "", num(e.patient.age_years), e.timepoint, "", "",
+          num(c.pga), num(c.pain), num(c.patient_global), num(c.chaq), num(c.esr), num(c.crp), yesno(c.fever),
+          yesno(c.normal_blood_count), yesno(c.marginal_sclerosis), c.biopsy.value_or(""), num(c.clinical_severity),
+          sites, "2"};
+}
+constexpr std::size_t kReaderCell = 9, kOtherReadersCell = 10;
+
+}  // namespace
+
 std::string redcap_records_csv(const std::vector<Exam>& exams, const Scheme& scheme) {
-  {
-    // A record is an exam: two readings of one exam would be two records with one id.
-    std::map<std::string, std::string> seen;
-    std::vector<InputProblem> problems;
-    for (const Exam& e : exams)
-      if (auto [it, fresh] = seen.emplace(e.id, e.reader); !fresh)
-        problems.push_back({"exam " + e.id, fmt::format("read twice (readers '{}' and '{}'); a REDCap record holds one "
-                                                        "reading: export one reader at a time",
-                                                        it->second, e.reader)});
-    throw_if_any(std::move(problems));
+  // A record is an exam. Its readings share the exam row (identity and clinical values, which
+  // are the patient's, not the reader's); each reading's sites are lesion instances naming
+  // their reader. Readings that differ in the exam row cannot share it: refused, not merged.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Exam*>> readings;
+  for (const Exam& e : exams) {
+    auto& list = readings[e.id];
+    if (list.empty()) order.push_back(e.id);
+    list.push_back(&e);
   }
   const auto header = header_for(scheme);
+  std::vector<InputProblem> problems;
+  for (const auto& id : order) {
+    const auto& list = readings[id];
+    const auto first = exam_cells(*list.front());
+    std::set<std::string> readers;
+    for (const Exam* e : list) {
+      if (!readers.insert(e->reader).second)
+        problems.push_back({"exam " + id, "read by '" + e->reader + "' twice"});
+      if (list.size() > 1 && (e->reader.empty() || e->reader.find(';') != std::string::npos))
+        problems.push_back({"exam " + id, "reader '" + e->reader + "': an exam read several times needs reader "
+                                                                   "names, without ';' (REDCap's other_readers lists them)"});
+      const auto cells = exam_cells(*e);
+      for (std::size_t i = 3; i < cells.size(); ++i)
+        if (cells[i] != first[i])
+          problems.push_back({"exam " + id, fmt::format("readers '{}' and '{}' give different {} ('{}' and '{}'); a "
+                                                        "REDCap record holds the exam's values once: reconcile them "
+                                                        "(crmo consensus) or export one reader at a time",
+                                                        list.front()->reader, e->reader, header[i], first[i], cells[i])});
+    }
+  }
+  throw_if_any(std::move(problems));
   const std::size_t n_exam = exam_fields().size() - 1 + 1;  // without record_id, with exam_complete
-  const auto lfields = lesion_fields(scheme);
   std::string out = csv::format_row(header);
-  for (const Exam& e : exams) {
-    const auto& c = e.clinical;
-    std::string sites;
-    for (const auto& s : c.symptomatic_sites) sites += (sites.empty() ? "" : ";") + s;
-    std::vector<std::string> row = {e.id, "", "", e.patient.id, e.date.iso(), e.patient.sex.value_or(""),
-                                    e.patient.birth_date ? e.patient.birth_date->iso() : "",
-                                    num(e.patient.age_years), e.timepoint, e.reader, num(c.pga), num(c.pain),
-                                    num(c.patient_global), num(c.chaq), num(c.esr), num(c.crp), yesno(c.fever),
-                                    yesno(c.normal_blood_count), yesno(c.marginal_sclerosis), c.biopsy.value_or(""),
-                                    num(c.clinical_severity), sites, "2"};
+  for (const auto& id : order) {
+    const auto& list = readings[id];
+    auto row = exam_cells(*list.front());
+    row[kReaderCell] = list.front()->reader;
+    for (std::size_t k = 1; k < list.size(); ++k)
+      row[kOtherReadersCell] += (k > 1 ? ";" : "") + list[k]->reader;
     row.resize(header.size());
     out += csv::format_row(row);
     int instance = 0;
-    for (const SiteGrading& g : e.lesions) {
-      std::vector<std::string> r = {e.id, "lesion", std::to_string(++instance)};
-      r.resize(3 + n_exam);
-      r.push_back(g.site);
-      for (const GradeItem& item : scheme.items) {
-        auto it = g.grades.find(item.name);
-        r.push_back(it == g.grades.end() ? "" : std::to_string(it->second));
+    for (const Exam* e : list)
+      for (const SiteGrading& g : e->lesions) {
+        std::vector<std::string> r = {id, "lesion", std::to_string(++instance)};
+        r.resize(3 + n_exam);
+        r.push_back(g.site);
+        r.push_back(list.size() > 1 ? e->reader : "");
+        for (const GradeItem& item : scheme.items) {
+          auto it = g.grades.find(item.name);
+          r.push_back(it == g.grades.end() ? "" : std::to_string(it->second));
+        }
+        r.push_back(g.physis.value_or(""));
+        r.push_back(yesno(g.symptomatic));
+        r.push_back(g.lesion.value_or(""));
+        r.push_back(num(g.max_diameter_mm));
+        r.push_back(num(g.volume_ml));
+        r.push_back(num(g.si_ratio));
+        r.push_back("2");
+        out += csv::format_row(r);
       }
-      r.push_back(g.physis.value_or(""));
-      r.push_back(yesno(g.symptomatic));
-      r.push_back(g.lesion.value_or(""));
-      r.push_back(num(g.max_diameter_mm));
-      r.push_back(num(g.volume_ml));
-      r.push_back(num(g.si_ratio));
-      r.push_back("2");
-      out += csv::format_row(r);
-    }
   }
   return out;
 }
@@ -326,9 +364,11 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
   std::vector<Exam> exams;
   std::vector<std::size_t> exam_lines;
   std::vector<bool> exam_date_ok;
-  std::map<std::string, std::size_t> by_id;
+  std::map<std::string, std::size_t> by_id;                              // record -> its exam row's reading
+  std::map<std::pair<std::string, std::string>, std::size_t> reading_of;  // (record, reader) -> reading
   struct LesionRow {
     std::string record;
+    std::optional<std::string> reader;
     int instance;
     std::size_t line;
     SiteGrading g;
@@ -358,9 +398,26 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
         }
         by_id.emplace(record, exams.size());
       }
+      // Further readings of the exam share its row (docs/exchange.md); their sites name them.
+      std::vector<std::string> others;
+      if (auto o = r.cell("other_readers")) others = split_sites(*o);
+      std::set<std::string> readers = {e.reader};
+      for (const auto& name : others)
+        if (!readers.insert(name).second)
+          r.problem("other_readers", "reader '" + name + "' named twice (reader and other_readers are the exam's readers)");
+      const std::size_t main = exams.size();
       exams.push_back(std::move(e));
       exam_lines.push_back(row.line);
       exam_date_ok.push_back(read.date_ok);
+      reading_of[{record, exams[main].reader}] = main;
+      for (const auto& name : others) {
+        Exam other = exams[main];
+        other.reader = name;
+        reading_of.try_emplace({record, name}, exams.size());
+        exams.push_back(std::move(other));
+        exam_lines.push_back(row.line);
+        exam_date_ok.push_back(read.date_ok);
+      }
     } else if (instrument == "lesion") {
       for (const auto& col : exam_cols)
         if (col != "exam_complete" && r.cell(col))
@@ -369,7 +426,7 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
       if (!instance_text) r.problem(kRepeatInstance, "required value is empty: the lesion instance number");
       else if (auto i = r.integer(kRepeatInstance); i && *i >= 1) instance = *i;
       else if (i) r.problem(kRepeatInstance, "expected an instance number 1, 2, ...; got '" + *instance_text + "'");
-      LesionRow lr{record, instance, row.line, {}, false};
+      LesionRow lr{record, r.cell("lesion_reader"), instance, row.line, {}, false};
       lr.g.site = r.required("site");
       for (const GradeItem& item : scheme.items) {
         std::size_t before = problems.size();
@@ -394,6 +451,7 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
     return a.record != b.record ? a.record < b.record : a.instance < b.instance;
   });
   std::vector<std::vector<const LesionRow*>> per_exam(exams.size());
+  const LesionRow* previous = nullptr;  // of the same record: instances are numbered per record
   for (std::size_t k = 0; k < lesion_rows.size(); ++k) {
     const LesionRow& lr = lesion_rows[k];
     if (lr.record.empty()) continue;
@@ -403,14 +461,25 @@ std::vector<Exam> read_redcap_records(const std::string& text, const std::string
                           "lesion instance for record '" + lr.record + "', which has no exam row"});
       continue;
     }
-    auto& list = per_exam[it->second];
-    if (lr.instance > 0 && !list.empty() && list.back()->instance == lr.instance) {
+    if (lr.instance > 0 && previous && previous->record == lr.record && previous->instance == lr.instance) {
       problems.push_back({fmt::format("{} line {}, column {}", source, lr.line, kRepeatInstance),
                           fmt::format("instance {} of record '{}' appears twice (also line {})", lr.instance, lr.record,
-                                      list.back()->line)});
+                                      previous->line)});
       continue;
     }
-    list.push_back(&lr);
+    previous = &lr;
+    std::size_t reading = it->second;  // empty lesion_reader: the exam's reader
+    if (lr.reader) {
+      auto r = reading_of.find({lr.record, *lr.reader});
+      if (r == reading_of.end()) {
+        problems.push_back({fmt::format("{} line {}, column lesion_reader", source, lr.line),
+                            "record '" + lr.record + "' has no reader '" + *lr.reader +
+                                "': name the exam's reader or one of its other_readers"});
+        continue;
+      }
+      reading = r->second;
+    }
+    per_exam[reading].push_back(&lr);
   }
   for (std::size_t i = 0; i < exams.size(); ++i)
     for (const LesionRow* lr : per_exam[i]) exams[i].lesions.push_back(lr->g);

@@ -16,6 +16,16 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 "$crmo" redcap import "$tmp/records.csv" "$tmp/back" --to csv >/dev/null
 cmp "$tmp/cohort/exams.csv" "$tmp/back/exams.csv" || fail "exams.csv changed"
 cmp "$tmp/cohort/lesions.csv" "$tmp/back/lesions.csv" || fail "lesions.csv changed"
+# Two readers (docs/exchange.md): every reading comes back; records are grouped by exam,
+# so the rows come back in another order.
+"$crmo" synth "$tmp/readers" --patients 60 --seed 6 --followup 0.4 --second-reader 0.5 2>/dev/null
+"$crmo" redcap export "$tmp/readers" "$tmp/readers.csv" >/dev/null
+grep -q ',lesion,.*,R2,' "$tmp/readers.csv" || fail "no R2 lesion instance"
+"$crmo" redcap import "$tmp/readers.csv" "$tmp/readers-back" --to csv >/dev/null
+for t in exams lesions; do
+  head -1 "$tmp/readers/$t.csv" | cmp - <(head -1 "$tmp/readers-back/$t.csv") || fail "readers: $t.csv header"
+  cmp <(sort "$tmp/readers/$t.csv") <(sort "$tmp/readers-back/$t.csv") || fail "readers: $t.csv rows changed"
+done
 "$crmo" redcap export "$src/examples/exams" "$tmp/ex.csv" >/dev/null
 "$crmo" redcap import "$tmp/ex.csv" "$tmp/exdocs" >/dev/null
 for f in "$src"/examples/exams/*.json; do

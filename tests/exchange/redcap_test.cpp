@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/synth/synth.hpp"
@@ -139,10 +140,75 @@ TEST(Redcap, FieldOnTheWrongInstrumentIsAnError) {
   EXPECT_TRUE(any_contains(p, "line 2, column site", "lesion field on the exam row")) << testing::PrintToString(p);
 }
 
-TEST(Redcap, TwoReadingsOfOneExamAreRefusedAtExport) {
+// Several readers (docs/exchange.md): one record per exam, each reader's sites as lesion
+// instances naming their reader, further readers listed on the exam row.
+TEST(Redcap, TwoReadersRoundTrip) {
+  synth::Request rq;
+  rq.patients = 80;
+  rq.seed = 12;
+  rq.followup.share = 0.4;
+  rq.second_reader.share = 0.5;
+  auto readings = synth::generate(rq, test::atlas());
+  // A third reader who found nothing: a reading with no sites must survive too.
+  Exam normal = readings.front();
+  normal.reader = "R3";
+  normal.lesions.clear();
+  readings.push_back(normal);
+  std::map<std::pair<std::string, std::string>, const Exam*> by_reading;
+  std::set<std::string> exams;
+  std::size_t sites = 0, second = 0;
+  for (const auto& e : readings) {
+    ASSERT_TRUE(by_reading.emplace(std::make_pair(e.id, e.reader), &e).second);
+    exams.insert(e.id);
+    sites += e.lesions.size();
+    second += e.reader == "R2";
+  }
+  ASSERT_GT(second, 10u);
+  const auto csv = redcap_records_csv(readings, test::scheme());
+  auto table = csv::parse(csv, "x.csv");
+  EXPECT_EQ(table.rows.size(), exams.size() + sites);  // one row per exam, one per graded site
+  const auto reader_col = *table.column("lesion_reader");
+  std::size_t r2_rows = 0;
+  for (const auto& r : table.rows) r2_rows += r.cells[reader_col] == "R2";
+  EXPECT_GT(r2_rows, 0u);
+  auto back = read_redcap_records(csv, "x.csv", test::atlas(), test::scheme());
+  ASSERT_EQ(back.size(), readings.size());
+  for (const auto& e : back) {
+    auto it = by_reading.find({e.id, e.reader});
+    ASSERT_NE(it, by_reading.end()) << e.id << " by " << e.reader << " was not exported";
+    EXPECT_TRUE(same_exam(*it->second, e)) << e.id << " by " << e.reader << " changed in the round trip";
+    by_reading.erase(it);  // each reading comes back once
+  }
+  EXPECT_TRUE(by_reading.empty());
+}
+
+TEST(Redcap, ReadingsThatDisagreeOnTheExamRowAreRefusedAtExport) {
   auto exams = load_exams(std::filesystem::path(CRMO_SOURCE_DIR) / "examples/exams/P017-1.json", test::atlas(),
                           test::scheme());
   exams.push_back(exams.front());
   exams.back().reader = "R2";
+  exams.back().clinical.pga = 9;  // a clinical value is the exam's, held once in REDCap
+  try {
+    redcap_records_csv(exams, test::scheme());
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.problems().at(0).message.find("different pga"), std::string::npos) << e.problems()[0].message;
+  }
+  exams.back().clinical = exams.front().clinical;
+  EXPECT_NO_THROW(redcap_records_csv(exams, test::scheme()));
+  exams.back().reader = exams.front().reader;  // the same reader twice
   EXPECT_THROW(redcap_records_csv(exams, test::scheme()), InputError);
+}
+
+TEST(Redcap, LesionReaderMustBeAReaderOfTheExam) {
+  auto p = problems_of(
+      "record_id,redcap_repeat_instrument,redcap_repeat_instance,patient_id,exam_date,reader,other_readers,site,"
+      "lesion_reader,signal\n"
+      "E1,,,P1,2021-01-01,R1,R2;R1,,,\n"
+      "E1,lesion,1,,,,,tibia.distal_metaphysis:L,,2\n"
+      "E1,lesion,2,,,,,tibia.distal_metaphysis:L,R2,1\n"
+      "E1,lesion,3,,,,,spine.t7:M,R4,1\n");
+  EXPECT_TRUE(any_contains(p, "r.csv line 2, column other_readers", "'R1' named twice")) << testing::PrintToString(p);
+  EXPECT_TRUE(any_contains(p, "r.csv line 5, column lesion_reader", "no reader 'R4'")) << testing::PrintToString(p);
+  EXPECT_EQ(p.size(), 2u) << testing::PrintToString(p);  // the same site by R1 and R2 is no duplicate
 }
