@@ -2,7 +2,9 @@
 # crmo's imaging against the reference tools, in one run (docs/imaging.md has the figures):
 #   bash bench/imaging/run.sh            (from anywhere; builds into BUILD)
 # 1. crmo ingest of a 4-station x 40-slice x 384x384 STIR + T1 phantom vs dcm2niix on the
-#    same files vs cat to /dev/null (page cache warm for all three; best of REPEATS);
+#    same files vs cat to /dev/null (page cache warm for all three; REPEATS runs each,
+#    interleaved; best and median; dcm2niix -z n -b y writes uncompressed NIfTI and its
+#    JSON sidecars, crmo uncompressed NIfTI, 3 PNGs and the manifest);
 # 2. peak memory of crmo ingest (/usr/bin/time -v) vs the voxel bytes it writes;
 # 3. region growing on the joined STIR vs ITK's ConnectedThresholdImageFilter, same seed
 #    and thresholds, for a lesion and for the soft tissue of the whole body.
@@ -12,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 BUILD=${BUILD:-$root/build-bench}
-REPEATS=${REPEATS:-3}
+REPEATS=${REPEATS:-5}
 THREADS=${THREADS:-0}
 cmake -S "$root" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRMO_BUILD_BENCH=ON > /dev/null
 targets="bench_region_grow"
@@ -24,6 +26,7 @@ W=$(mktemp -d)
 [ "${KEEP:-0}" = 1 ] && echo "work folder: $W" || trap 'rm -rf "$W"' EXIT
 now() { date +%s.%N; }
 best() { sort -g | head -1; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
 "$crmo" phantom "$W/ph" --stations 4 --lesions 3 --seed 1 --matrix 384 --slices 40 > /dev/null 2>&1
@@ -45,11 +48,18 @@ for r in $(seq "$REPEATS"); do
   echo "$t1 - $t0" | bc -l >> "$W/t_crmo"
 done
 tc=$(best < "$W/t_cat"); td=$(best < "$W/t_d2n"); tm=$(best < "$W/t_crmo")
+mc=$(median < "$W/t_cat"); md=$(median < "$W/t_d2n"); mm=$(median < "$W/t_crmo")
 echo
-echo "ingest (best of $REPEATS, seconds)"
-printf "  %-34s %8.3f\n" "cat to /dev/null" "$tc" "dcm2niix -z n (8 series)" "$td" "crmo ingest (2 joined + pictures)" "$tm"
-echo "  crmo / dcm2niix = $(ratio "$tm" "$td")   (target <= 1)"
-echo "  crmo / cat      = $(ratio "$tm" "$tc")   (target <= 3)"
+echo "ingest ($REPEATS runs, seconds: best, median; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+printf "  %-34s %8.3f %8.3f\n" "cat to /dev/null" "$tc" "$mc" "dcm2niix -z n -b y (8 series)" "$td" "$md" \
+  "crmo ingest (2 joined + pictures)" "$tm" "$mm"
+echo "  crmo / dcm2niix = $(ratio "$tm" "$td") best, $(ratio "$mm" "$md") median   (target <= 1)"
+echo "  crmo / cat      = $(ratio "$tm" "$tc") best, $(ratio "$mm" "$mc") median   (target <= 3)"
+rm -rf "$W/d2n"; mkdir -p "$W/d2n"
+/usr/bin/time -f "%U %S" -o "$W/cpu_d2n" dcm2niix -z n -b y -o "$W/d2n" "$W/ph/dicom" > /dev/null 2>&1 || true
+rm -rf "$W/crmo_cpu"
+/usr/bin/time -f "%U %S" -o "$W/cpu_crmo" "$crmo" ingest "$W/ph/dicom" --out "$W/crmo_cpu" --threads "$THREADS" > /dev/null 2>&1
+echo "  CPU s (user sys): dcm2niix $(cat "$W/cpu_d2n"), crmo $(cat "$W/cpu_crmo")"
 
 rm -rf "$W/crmo_mem"
 /usr/bin/time -v "$crmo" ingest "$W/ph/dicom" --out "$W/crmo_mem" --threads "$THREADS" > /dev/null 2> "$W/time.txt"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace crmo::imaging {
 
@@ -67,11 +68,24 @@ Picture coronal_mip(const Volume& v) {
   Picture p = frame(v);
   const std::size_t n[3] = {v.dims.nx, v.dims.ny, v.dims.nz};
   if (p.depth_axis == 2) {
-    // Fast path (coronal acquisitions): max over slices, plane by plane.
-    std::vector<double> mx(v.dims.nx * v.dims.ny, -1e300);
-    for (std::size_t k = 0; k < v.dims.nz; ++k) {
-      const std::size_t base = k * v.dims.nx * v.dims.ny;
-      for (std::size_t i = 0; i < mx.size(); ++i) mx[i] = std::max(mx[i], v.raw(base + i));
+    // Fast path (coronal acquisitions): max over slices, plane by plane, on the stored
+    // 16-bit values (a loop the compiler vectorises).
+    const std::size_t plane = v.dims.nx * v.dims.ny;
+    std::vector<double> mx(plane);
+    if (v.is_signed) {
+      std::vector<std::int16_t> m(plane, INT16_MIN);
+      for (std::size_t k = 0; k < v.dims.nz; ++k) {
+        const std::uint16_t* src = v.data.data() + k * plane;
+        for (std::size_t i = 0; i < plane; ++i) m[i] = std::max(m[i], static_cast<std::int16_t>(src[i]));
+      }
+      std::copy(m.begin(), m.end(), mx.begin());
+    } else {
+      std::vector<std::uint16_t> m(plane, 0);
+      for (std::size_t k = 0; k < v.dims.nz; ++k) {
+        const std::uint16_t* src = v.data.data() + k * plane;
+        for (std::size_t i = 0; i < plane; ++i) m[i] = std::max(m[i], src[i]);
+      }
+      std::copy(m.begin(), m.end(), mx.begin());
     }
     fill(v, p, [&](std::size_t* idx) { return mx[idx[1] * v.dims.nx + idx[0]] * v.slope + v.intercept; });
     return p;

@@ -1,10 +1,25 @@
 #include "imaging/volume.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <tuple>
 
 namespace crmo::imaging {
+
+void Volume::allocate() {
+  const std::size_t n = dims.count() * nt;
+  std::vector<std::uint16_t>().swap(data);
+  data.reserve(n);
+  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data.data());
+  const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), end = begin + n * sizeof(std::uint16_t);
+  if (n * sizeof(std::uint16_t) >= 4 * kHuge && end > first)
+    ::madvise(reinterpret_cast<void*>(first), (end - first) & ~(kHuge - 1), MADV_HUGEPAGE);  // a hint only
+  data.resize(n, 0);
+}
 
 void flip_axis(Volume& v, int a) {
   const auto [nx, ny, nz] = std::tuple{v.dims.nx, v.dims.ny, v.dims.nz};
