@@ -10,6 +10,7 @@ import { renderPatient, renderCompare } from "./patient.js";
 import { shortcutList } from "./shortcuts.js";
 import { CalibrationView, renderCalibrationList } from "./calibration.js";
 import { renderAgreement } from "./agreement.js";
+import { renderPacs, pacsConfigured } from "./pacs.js";
 import { ReadingView } from "./reading.js";
 import { renderConsensus } from "./consensus.js";
 
@@ -55,6 +56,7 @@ async function startApp() {
   show($("#login"), false);
   show($("#app"), true);
   if (!ctx.scheme) await loadContext();
+  ctx.pacs = ctx.role !== "researcher" && (await pacsConfigured()); // PACS rows carry identifiers
   await route();
 }
 
@@ -75,6 +77,8 @@ async function route() {
   if (calib) calib.hidden = ctx.role === "researcher" || ctx.blinded;
   // Blinded readers: nothing of other readings or of the cohort.
   for (const a of document.querySelectorAll('nav a[href="#/cohort"], nav a[href="#/agreement"]')) a.hidden = ctx.blinded;
+  const pacs = document.querySelector('nav a[href="#/pacs"]');
+  if (pacs) pacs.hidden = !ctx.pacs;
   try {
     if ((parts[0] === "exam" || parts[0] === "reading") && parts[1]) {
       // Readers grade their own reading; an admin the exam's main one, or any reading by #/reading/ID/READER.
@@ -92,6 +96,8 @@ async function route() {
       await renderConsensus(main, ctx, parts[1]);
     } else if (parts[0] === "calibrate") {
       await renderCalibrationList(main);
+    } else if (parts[0] === "pacs") {
+      await renderPacs(main, ctx);
     } else if (parts[0] === "agreement") {
       await renderAgreement(main);
     } else if (parts[0] === "cohort") {

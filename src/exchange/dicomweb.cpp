@@ -68,10 +68,11 @@ nlohmann::json qido(const DicomwebServer& server, const std::string& path_and_qu
   auto cli = client_for(server, e);
   const std::string target = e.prefix + path_and_query;
   auto res = cli->Get(target, httplib::Headers{{"Accept", "application/dicom+json"}});
-  if (!res) throw std::runtime_error(fmt::format("QIDO-RS {}{}: {}", e.origin, target, httplib::to_string(res.error())));
+  if (!res) throw DicomwebError(fmt::format("QIDO-RS {}{}: {}", e.origin, target, httplib::to_string(res.error())), 0);
   if (res->status == 204) return nlohmann::json::array();  // no match
   if (res->status != 200)
-    throw std::runtime_error(fmt::format("QIDO-RS {}{}: HTTP {} {}", e.origin, target, res->status, res->body.substr(0, 200)));
+    throw DicomwebError(fmt::format("QIDO-RS {}{}: HTTP {} {}", e.origin, target, res->status, res->body.substr(0, 200)),
+                        res->status);
   auto j = nlohmann::json::parse(res->body, nullptr, false);
   if (j.is_discarded() || !j.is_array())
     throw std::runtime_error(fmt::format("QIDO-RS {}{}: the answer is not a DICOM JSON array", e.origin, target));
@@ -247,8 +248,8 @@ std::vector<RetrievedInstance> wado_retrieve(const DicomwebServer& server, const
         });
     const std::string where = fmt::format("WADO-RS {}{}", e.origin, target);
     if (!failure.empty()) throw std::runtime_error(where + ": " + failure);
-    if (!res) throw std::runtime_error(where + ": " + httplib::to_string(res.error()));
-    if (status != 200) throw std::runtime_error(fmt::format("{}: HTTP {} {}", where, status, error_body.substr(0, 200)));
+    if (!res) throw DicomwebError(where + ": " + httplib::to_string(res.error()), 0);
+    if (status != 200) throw DicomwebError(fmt::format("{}: HTTP {} {}", where, status, error_body.substr(0, 200)), status);
     try {
       reader->finish();
     } catch (const std::exception& ex) {

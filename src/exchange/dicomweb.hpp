@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,14 @@ struct DicomwebServer {
   std::string url;                // base URL of the DICOMweb service, e.g. http://pacs:8042/dicom-web
   std::string user, password;     // HTTP basic authentication when user is not empty
   int timeout_seconds = 120;      // connection and read timeouts
+};
+
+// A failed exchange with the server: `http_status` is its HTTP status when it answered
+// with an error, 0 when it could not be reached (or broke off).
+class DicomwebError : public std::runtime_error {
+ public:
+  DicomwebError(const std::string& message, int http_status) : std::runtime_error(message), http_status(http_status) {}
+  int http_status;
 };
 
 struct StudyQuery {
@@ -48,8 +57,8 @@ struct RetrievedInstance {
 
 // Retrieves every series of the study (or only `series_uid`) into `out_dir` as
 // <series uid>/<sop instance uid>.dcm, one series per request. `progress(done, total)`
-// counts instances (total from QIDO-RS, 0 when unknown). Throws std::runtime_error on
-// HTTP or framing errors, and when a part is not a DICOM file of the requested study.
+// counts instances (total from QIDO-RS, 0 when unknown). Throws DicomwebError on HTTP
+// errors, std::runtime_error on framing errors, and when a part is not a DICOM file of the requested study.
 std::vector<RetrievedInstance> wado_retrieve(const DicomwebServer& server, const std::string& study_uid,
                                              const std::optional<std::string>& series_uid,
                                              const std::filesystem::path& out_dir,

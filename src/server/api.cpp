@@ -139,6 +139,7 @@ std::vector<Route> api_routes(Services& s) {
   add_cohort_routes(routes, s);
   add_admin_routes(routes, s);
   add_analysis_routes(routes, s);
+  add_pacs_routes(routes, s);
   add_reading_routes(routes, s);
   // The description of the API is itself a route, generated from the finished table.
   auto doc = std::make_shared<std::string>();

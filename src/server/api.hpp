@@ -88,6 +88,9 @@ struct Route {
 
 struct Settings {
   long session_seconds = 12 * 3600;
+  // The PACS (routes_pacs.cpp, crmo serve --pacs): DICOMweb root, empty when none.
+  std::string pacs_url, pacs_user, pacs_password;
+  std::string images_dir = "crmo-images";  // where studies pulled from the PACS are ingested
   bool blinded = false;  // crmo serve --blinded: readers see only their own readings (server/readings.hpp)
 };
 
@@ -114,6 +117,7 @@ void add_edit_routes(std::vector<Route>& routes, Services& s);
 void add_cohort_routes(std::vector<Route>& routes, Services& s);
 void add_admin_routes(std::vector<Route>& routes, Services& s);
 void add_analysis_routes(std::vector<Route>& routes, Services& s);
+void add_pacs_routes(std::vector<Route>& routes, Services& s);
 void add_reading_routes(std::vector<Route>& routes, Services& s);
 
 // The OpenAPI 3.0 document of a route table.

@@ -164,6 +164,10 @@ int serve(const ServeOptions& o, std::ostream& log) {
   auto store = store::Store::open(o.db);
   Settings settings;
   settings.session_seconds = o.session_hours * 3600;
+  settings.pacs_url = o.pacs_url;
+  settings.pacs_user = o.pacs_user;
+  settings.pacs_password = o.pacs_password;
+  settings.images_dir = o.images;
   settings.blinded = o.blinded;
   Services services(*store, settings);
   Dispatcher dispatcher(services, log);
@@ -209,6 +213,10 @@ int serve(const ServeOptions& o, std::ostream& log) {
                      store->location(), store->schema_version(), o.blinded ? ", blinded reading" : "")
       << std::endl;
 
+  if (!o.pacs_url.empty())
+    log << fmt::format("crmo: PACS {}{}; studies pulled from it go to {}", o.pacs_url,
+                       o.pacs_user.empty() ? "" : " (basic authentication)", o.images)
+        << std::endl;
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);

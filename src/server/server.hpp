@@ -13,6 +13,9 @@ struct ServeOptions {
   std::string port_file;      // written with the port once the server listens
   long session_hours = 12;
   int threads = 16;           // requests served at once (the store serialises writes)
+  std::string pacs_url;       // DICOMweb root of the PACS (docs/exchange.md); empty: none
+  std::string pacs_user, pacs_password;  // HTTP basic authentication (never from the command line)
+  std::string images = "crmo-images";    // studies pulled from the PACS are ingested here
   bool blinded = false;       // readers see only their own readings (docs/server.md)
 };
 

@@ -1,86 +1,37 @@
 #!/bin/bash
-# crmo's DICOMweb client against a real Orthanc with its DICOMweb plugin (issue 8): the
-# test writes Orthanc's configuration (loopback only, no DICOM port, own storage), starts
-# it on a free port, uploads two phantom studies through the REST API, finds them with
-# `crmo pull` (QIDO-RS by patient and by date), retrieves a study and a series (WADO-RS),
-# and compares what came back with what went in: the same instances, the same pixel
-# bytes, and the same whole-body volume from `crmo ingest`. Orthanc is stopped by its PID.
+# crmo's DICOMweb client against a real Orthanc with its DICOMweb plugin (issue 8):
+# orthanc.sh writes Orthanc's configuration (loopback only, no DICOM port, own storage)
+# and starts it on a free port; the test uploads two phantom studies through the REST
+# API, finds them with `crmo pull` (QIDO-RS by patient and by date), retrieves a study
+# and a series (WADO-RS), and compares what came back with what went in: the same
+# instances, the same pixel bytes, and the same whole-body volume from `crmo ingest`.
+# Orthanc is stopped by its PID.
 # Usage: orthanc_dicomweb.sh CRMO SOURCE_DIR
 set -euo pipefail
 py=/usr/bin/python3  # Debian's, with python3-pydicom and python3-jsonschema
 crmo=$1
 here=$(cd "$(dirname "$0")" && pwd)
-orthanc=/usr/sbin/Orthanc
-find_plugin() {
-  plugin=""
-  for p in /usr/share/orthanc/plugins/libOrthancDicomWeb.so /usr/lib/orthanc/libOrthancDicomWeb.so*; do
-    if [ -e "$p" ]; then plugin=$p; break; fi
-  done
-}
-find_plugin
-if { [ ! -x "$orthanc" ] || [ -z "$plugin" ]; } && [ "$(id -u)" = 0 ]; then
-  # The issue asks the test to install what is missing (CI installs the package lists first).
-  DEBIAN_FRONTEND=noninteractive apt-get install -y orthanc orthanc-dicomweb >&2 || true
-  find_plugin
-fi
-if [ ! -x "$orthanc" ] || [ -z "$plugin" ]; then
-  echo "Orthanc or its DICOMweb plugin is missing: apt-get install -y orthanc orthanc-dicomweb" >&2
-  exit 1
-fi
-
 tmp=$(mktemp -d)
 pid=""
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$pid" ]; then  # not our child (orthanc.sh started it): wait until it is gone
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$tmp/storage"
-cat > "$tmp/orthanc.json" <<JSON
-{
-  "Name": "crmo-test",
-  "StorageDirectory": "$tmp/storage",
-  "IndexDirectory": "$tmp/storage",
-  "RemoteAccessAllowed": false,
-  "AuthenticationEnabled": false,
-  "HttpPort": $port,
-  "DicomServerEnabled": false,
-  "DicomModalities": {},
-  "OrthancPeers": {},
-  "Plugins": ["$plugin"],
-  "DicomWeb": {"Enable": true, "Root": "/dicom-web/", "EnableWado": false, "StudiesMetadata": "Full"}
-}
-JSON
-"$orthanc" "$tmp/orthanc.json" > "$tmp/orthanc.log" 2>&1 &
-pid=$!
+# Orthanc with DICOMweb (installed if missing, own configuration, free loopback port).
+read -r port pid < <(bash "$here/orthanc.sh" start "$tmp")
+[ -n "$pid" ] || { echo "Orthanc did not start" >&2; exit 1; }
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do
-  if "$py" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$base/dicom-web/studies" 2>/dev/null; then
-    break
-  fi
-  if ! kill -0 "$pid" 2>/dev/null; then cat "$tmp/orthanc.log" >&2; echo "Orthanc did not start" >&2; exit 1; fi
-  sleep 0.2
-done
 
 # Two small phantom studies (two patients), uploaded through Orthanc's REST API.
 for seed in 3 4; do
   "$crmo" phantom "$tmp/ph$seed" --stations 3 --lesions 2 --seed "$seed" --matrix 64 --slices 10 --noise 2 >/dev/null 2>&1
 done
-"$py" - "$base" "$tmp/ph3" "$tmp/ph4" <<'PY'
-import pathlib, sys, urllib.request
-base = sys.argv[1]
-n = 0
-for d in sys.argv[2:]:
-    for f in sorted(pathlib.Path(d).rglob("*.dcm")):
-        req = urllib.request.Request(base + "/instances", data=f.read_bytes(), method="POST",
-                                     headers={"Content-Type": "application/dicom"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            assert r.status == 200, (f, r.status)
-        n += 1
-print(f"uploaded {n} instances")
-PY
+bash "$here/orthanc.sh" upload "$base" "$tmp/ph3" "$tmp/ph4"
 
 # What went in, read with pydicom (independent of crmo).
 read -r study3 date3 <<<"$("$py" - "$tmp/ph3" <<'PY'
