@@ -118,10 +118,16 @@ std::vector<crmo::stats::KappaResult> report_kappas(const crmo::readers::Agreeme
   return out;
 }
 
+// conf_int: an Interval, or an optional one (kappas without an interval).
+template <class T>
+bool same_interval(const T& a, const T& b) {
+  if constexpr (requires { a.lower; }) return a.lower == b.lower && a.upper == b.upper;
+  else return a.has_value() == b.has_value() && (!a || (a->lower == b->lower && a->upper == b->upper));
+}
+
 bool same(const crmo::stats::KappaResult& a, const crmo::stats::KappaResult& b) {
   return a.kappa == b.kappa && a.variance == b.variance && a.observed == b.observed && a.expected == b.expected &&
-         a.conf_int.lower == b.conf_int.lower && a.conf_int.upper == b.conf_int.upper && a.n == b.n &&
-         a.categories == b.categories;
+         same_interval(a.conf_int, b.conf_int) && a.n == b.n && a.categories == b.categories;
 }
 
 }  // namespace
