@@ -13,6 +13,7 @@
 #include "formats/csv.hpp"
 #include "formats/exam_row.hpp"
 #include "formats/input_error.hpp"
+#include "formats/table_cells.hpp"
 
 namespace crmo::exchange {
 
@@ -255,71 +256,13 @@ std::string redcap_records_csv(const std::vector<Exam>& exams, const Scheme& sch
 
 namespace {
 
-// REDCap raw values: yes/no is 1/0, radio fields are their codes.
-class Cells : public ExamCells {
- public:
-  Cells(const csv::Table& t, const csv::Row& r, const std::string& source, std::vector<InputProblem>& p)
-      : t_(t), r_(r), source_(source), p_(p) {}
-  std::optional<std::string> cell(const std::string& col) const override {
-    auto i = t_.column(col);
-    if (!i || r_.cells[*i].empty()) return std::nullopt;
-    return r_.cells[*i];
-  }
-  std::string place(const std::string& col) const { return fmt::format("{} line {}, column {}", source_, r_.line, col); }
-  void problem(const std::string& col, std::string msg) const { p_.push_back({place(col), std::move(msg)}); }
-  std::string required(const std::string& col) const override {
-    auto v = cell(col);
-    if (!v) problem(col, "required value is empty");
-    return v.value_or("");
-  }
-  std::optional<double> number(const std::string& col) const override {
-    auto v = cell(col);
-    if (!v) return std::nullopt;
-    errno = 0;
-    char* end = nullptr;
-    double d = std::strtod(v->c_str(), &end);
-    if (end != v->c_str() + v->size() || errno == ERANGE || !std::isfinite(d)) {
-      problem(col, "expected a number, got '" + *v + "'");
-      return std::nullopt;
-    }
-    return d;
-  }
-  std::optional<int> integer(const std::string& col) const {
-    auto v = cell(col);
-    if (!v) return std::nullopt;
-    char* end = nullptr;
-    long x = std::strtol(v->c_str(), &end, 10);
-    if (end != v->c_str() + v->size() || x < -1000000 || x > 1000000) {
-      problem(col, "expected an integer (REDCap raw choice code), got '" + *v + "'");
-      return std::nullopt;
-    }
-    return static_cast<int>(x);
-  }
-  std::optional<bool> boolean(const std::string& col) const override {
-    auto v = cell(col);
-    if (!v) return std::nullopt;
-    if (*v == "1") return true;
-    if (*v == "0") return false;
-    problem(col, "expected a REDCap yes/no raw value 1 or 0, got '" + *v + "'");
-    return std::nullopt;
-  }
-  std::optional<Date> date(const std::string& col, bool required) const override {
-    auto v = cell(col);
-    if (!v) {
-      if (required) problem(col, "required value is empty: expected a date YYYY-MM-DD");
-      return std::nullopt;
-    }
-    auto d = parse_date(*v);
-    if (!d) problem(col, "bad date '" + *v + "': expected YYYY-MM-DD (REDCap date_ymd, raw export)");
-    return d;
-  }
-  std::size_t line() const { return r_.line; }
+// REDCap raw values: yes/no is 1/0, radio fields are their codes, NA is no special value.
+const CellDialect kRedcapCells{false, true, "a REDCap yes/no raw value 1 or 0",
+                               "an integer (REDCap raw choice code)", "YYYY-MM-DD (REDCap date_ymd, raw export)"};
 
- private:
-  const csv::Table& t_;
-  const csv::Row& r_;
-  const std::string& source_;
-  std::vector<InputProblem>& p_;
+struct Cells : TableCells {
+  Cells(const csv::Table& t, const csv::Row& r, const std::string& source, std::vector<InputProblem>& p)
+      : TableCells(t, r, source, p, kRedcapCells) {}
 };
 
 std::string lesion_column_for(const std::string& field) { return field == "lesion" ? "lesion_label" : field; }

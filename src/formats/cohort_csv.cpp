@@ -17,6 +17,7 @@
 #include "formats/exam_json.hpp"
 #include "formats/file_io.hpp"
 #include "formats/input_error.hpp"
+#include "formats/table_cells.hpp"
 
 namespace crmo {
 
@@ -33,77 +34,12 @@ const std::vector<std::string> kLesionTail = {"physis", "symptomatic", "lesion",
 
 std::string join(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
 
-// Cell reading for one row, collecting problems with file, line and column.
-class RowReader : public ExamCells {
- public:
+// Cells of the cohort tables: NA is missing; booleans true/false, yes/no or 1/0.
+const CellDialect kCohortCells{};
+
+struct RowReader : TableCells {
   RowReader(const csv::Table& t, const csv::Row& r, const std::string& file, std::vector<InputProblem>& p)
-      : table_(t), row_(r), file_(file), problems_(p) {}
-
-  std::optional<std::string> cell(const std::string& col) const override {
-    auto i = table_.column(col);
-    if (!i || row_.cells[*i].empty()) return std::nullopt;
-    return row_.cells[*i];
-  }
-  std::string place(const std::string& col) const {
-    return fmt::format("{} line {}, column {}", file_, row_.line, col);
-  }
-  void problem(const std::string& col, std::string msg) const { problems_.push_back({place(col), std::move(msg)}); }
-
-  std::string required(const std::string& col) const override {
-    auto v = cell(col);
-    if (!v) problem(col, "required value is empty");
-    return v.value_or("");
-  }
-  std::optional<double> number(const std::string& col) const override {
-    auto v = cell(col);
-    if (!v || *v == "NA") return std::nullopt;
-    errno = 0;
-    char* end = nullptr;
-    double d = std::strtod(v->c_str(), &end);
-    if (end != v->c_str() + v->size() || errno == ERANGE || !std::isfinite(d)) {
-      problem(col, "expected a number, got '" + *v + "'");
-      return std::nullopt;
-    }
-    return d;
-  }
-  std::optional<int> integer(const std::string& col) const {
-    auto v = cell(col);
-    if (!v || *v == "NA") return std::nullopt;
-    char* end = nullptr;
-    long x = std::strtol(v->c_str(), &end, 10);
-    if (end != v->c_str() + v->size() || x < -1000000 || x > 1000000) {
-      problem(col, "expected an integer grade, got '" + *v + "'");
-      return std::nullopt;
-    }
-    return static_cast<int>(x);
-  }
-  std::optional<bool> boolean(const std::string& col) const override {
-    auto v = cell(col);
-    if (!v || *v == "NA") return std::nullopt;
-    std::string s = *v;
-    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-    if (s == "true" || s == "yes" || s == "1") return true;
-    if (s == "false" || s == "no" || s == "0") return false;
-    problem(col, "expected true/false, yes/no or 1/0, got '" + *v + "'");
-    return std::nullopt;
-  }
-  std::optional<Date> date(const std::string& col, bool required) const override {
-    auto v = cell(col);
-    if (!v) {
-      if (required) problem(col, "required value is empty: expected a date YYYY-MM-DD");
-      return std::nullopt;
-    }
-    auto d = parse_date(*v);
-    if (!d) problem(col, "bad date '" + *v + "': expected an ISO 8601 calendar date YYYY-MM-DD");
-    return d;
-  }
-  std::size_t line() const { return row_.line; }
-
- private:
-  const csv::Table& table_;
-  const csv::Row& row_;
-  std::string file_;
-  std::vector<InputProblem>& problems_;
+      : TableCells(t, r, file, p, kCohortCells) {}
 };
 
 void check_header(const csv::Table& t, const std::string& file, const std::vector<std::string>& allowed,
