@@ -27,7 +27,7 @@ J grading_json(const std::optional<SiteGrading>& g) {
 J kappa_to_json(const KappaCell& c) {
   if (!c.value) return {{"kappa", nullptr}, {"note", c.note}};
   const auto& k = *c.value;
-  return {{"kappa", k.kappa},          {"conf_int", J::array({k.conf_int.lower, k.conf_int.upper})},
+  return {{"kappa", k.kappa},          {"conf_int", k.conf_int ? J::array({k.conf_int->lower, k.conf_int->upper}) : J(nullptr)},
           {"observed", k.observed},    {"expected", k.expected},
           {"n", k.n},                  {"categories", k.categories}};
 }

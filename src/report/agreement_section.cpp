@@ -16,7 +16,9 @@ constexpr double kW = 380, kH = 280, kLeft = 52, kRight = 86, kTop = 34, kBottom
 
 std::string k3(const readers::KappaCell& c) { return c.value ? fmt::format("{:.3f}", c.value->kappa) : "NA"; }
 std::string ci(const readers::KappaCell& c) {
-  return c.value ? fmt::format("{:.2f} to {:.2f}", c.value->conf_int.lower, c.value->conf_int.upper) : "";
+  if (!c.value) return "";
+  if (!c.value->conf_int) return "not computed";
+  return fmt::format("{:.2f} to {:.2f}", c.value->conf_int->lower, c.value->conf_int->upper);
 }
 std::string esc(const std::string& s) { return xml_escape(s); }
 std::string pval(double p) { return p < 0.0001 ? fmt::format("{:.1e}", p) : fmt::format("{:.4f}", p); }

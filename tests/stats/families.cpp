@@ -114,7 +114,7 @@ std::vector<double> compute(const Case& c, bool& exact_not_r) {
                            : e.at(0) == "quadratic" ? KappaWeights::quadratic
                                                     : KappaWeights::none;
     auto r = cohen_kappa(c.x, c.y, w);
-    return {r.kappa, r.variance, r.conf_int.lower, r.conf_int.upper};
+    return {r.kappa, r.variance, r.conf_int->lower, r.conf_int->upper};
   }
   if (f == "fleiss") return {fleiss_kappa(as_rows(c.x, std::stoul(e.at(0)))).kappa};
   if (f == "free_marginal")

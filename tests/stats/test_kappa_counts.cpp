@@ -138,7 +138,9 @@ TEST(KappaCounts, SameNumbersAsRatingTablesBitForBit) {
         const auto x = st::cohen_kappa(pc, w), y = st::cohen_kappa(a, b, w);
         EXPECT_EQ(x.kappa, y.kappa);
         EXPECT_EQ(x.variance, y.variance);
-        EXPECT_EQ(x.conf_int.lower, y.conf_int.lower);
+        ASSERT_TRUE(x.conf_int && y.conf_int);
+        EXPECT_EQ(x.conf_int->lower, y.conf_int->lower);
+        EXPECT_EQ(x.conf_int->upper, y.conf_int->upper);
         EXPECT_EQ(x.n, y.n);
         EXPECT_EQ(x.n_missing, y.n_missing);
       }

@@ -155,7 +155,7 @@ KappaResult cohen_kappa(const PairCounts& counts, KappaWeights weights, double c
     res.expected = wpc;
   }
   if (std::isnan(res.variance) || res.variance < 0) res.variance = 0;
-  res.conf_int = {std::clamp(res.kappa - z * std::sqrt(res.variance), -1.0, 1.0),
+  res.conf_int = Interval{std::clamp(res.kappa - z * std::sqrt(res.variance), -1.0, 1.0),
                   std::clamp(res.kappa + z * std::sqrt(res.variance), -1.0, 1.0), conf_level};
   return res;
 }

@@ -25,7 +25,7 @@ enum class KappaWeights { none, linear, quadratic };
 struct KappaResult {
   double kappa = 0;            // the estimate for the weights asked for
   double variance = 0;
-  Interval conf_int;
+  std::optional<Interval> conf_int;  // Cohen's only: psych gives no interval for the multirater kappas
   double observed = 0;         // (weighted) observed agreement
   double expected = 0;         // (weighted) chance agreement
   std::size_t n = 0;           // items used
