@@ -7,28 +7,13 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "formats/cohort_csv.hpp"
+#include "formats/exam_documents.hpp"
 #include "formats/exam_json.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/file_io.hpp"
 #include "formats/readings_source.hpp"
 
 namespace crmo::cli {
-
-namespace {
-
-// Characters that are unsafe in paths become '_'.
-std::string file_part(const std::string& text) {
-  std::string out;
-  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return out;
-}
-
-// `<exam>.json`; an exam read by several readers gives `<exam>.<reader>.json` per reading.
-std::string file_name_for(const Exam& e, bool several) {
-  return file_part(e.id) + (several ? "." + file_part(e.reader.empty() ? "_" : e.reader) : "") + ".json";
-}
-
-}  // namespace
 
 void register_convert(CLI::App& app, Action& action) {
   struct Opts {
@@ -60,18 +45,7 @@ void register_convert(CLI::App& app, Action& action) {
         write_file_atomically(o->out, write_exam_json(exams[0]));
         std::cout << "wrote " << o->out << "\n";
       } else {
-        std::map<std::string, int> readings_of;
-        for (const auto& e : exams) ++readings_of[e.id];
-        std::vector<std::string> names;
-        std::set<std::string> taken;
-        for (const auto& e : exams) {
-          names.push_back(file_name_for(e, readings_of[e.id] > 1));
-          if (!taken.insert(names.back()).second)
-            throw std::runtime_error("two readings map to the file name " + names.back());
-        }
-        write_folder_atomically(o->out, [&](const std::filesystem::path& tmp) {
-          for (std::size_t i = 0; i < exams.size(); ++i) write_file_atomically(tmp / names[i], write_exam_json(exams[i]));
-        });
+        write_exam_documents(o->out, exams);
         std::cout << "wrote " << exams.size() << " exam document(s) to " << o->out << "/\n";
       }
       return 0;

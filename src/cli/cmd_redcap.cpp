@@ -9,28 +9,13 @@
 #include "exchange/pseudonym.hpp"
 #include "exchange/redcap.hpp"
 #include "formats/cohort_csv.hpp"
+#include "formats/exam_documents.hpp"
 #include "formats/exam_json.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/file_io.hpp"
 #include "formats/readings_source.hpp"
 
 namespace crmo::cli {
-
-namespace {
-
-std::string file_part(const std::string& text) {
-  std::string out;
-  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return out;
-}
-
-// `<exam>.json`, or `<exam>.<reader>.json` for each reading of an exam read several times
-// (as `crmo convert` names them).
-std::string exam_file_name(const Exam& e, bool several) {
-  return file_part(e.id) + (several ? "." + file_part(e.reader.empty() ? "_" : e.reader) : "") + ".json";
-}
-
-}  // namespace
 
 void register_redcap(CLI::App& app, Action& action) {
   struct Opts {
@@ -84,18 +69,7 @@ void register_redcap(CLI::App& app, Action& action) {
       if (o->to == "csv") {
         write_cohort_folder(o->out, exams);
       } else {
-        std::map<std::string, int> readings_of;
-        for (const auto& e : exams) ++readings_of[e.id];
-        std::vector<std::string> names;
-        std::set<std::string> taken;
-        for (const auto& e : exams) {
-          names.push_back(exam_file_name(e, readings_of[e.id] > 1));
-          if (!taken.insert(names.back()).second)
-            throw std::runtime_error("two readings map to the file name " + names.back());
-        }
-        write_folder_atomically(o->out, [&](const std::filesystem::path& tmp) {
-          for (std::size_t i = 0; i < exams.size(); ++i) write_file_atomically(tmp / names[i], write_exam_json(exams[i]));
-        });
+        write_exam_documents(o->out, exams);
       }
       std::set<std::string> ids;
       for (const auto& e : exams) ids.insert(e.id);
