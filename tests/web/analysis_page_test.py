@@ -21,15 +21,11 @@ exit: 0 passed, 1 failed, 77 skipped (chromium, chromium-driver or selenium miss
 """
 import json
 import os
-import shutil
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-# The server and browser harness of the scoring page test (exits 77 without selenium).
-from scoring_page_test import (CHROMEDRIVER, CHROMIUM, SKIP, Failure, Page, Server,  # noqa: E402
-                               check, cromris_unit)
+from page_harness import Run, Server, check, main, script_errors  # noqa: E402  (exits 77 without selenium)
+from scoring_page_test import cromris_unit  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 # P017-1 (examples/exams) is followed by P017-2: tibia.distal_metaphysis:L improves,
@@ -103,10 +99,9 @@ def signed(v):
 
 def run(crmo, source, artifacts, tmp):
     server = Server(crmo, tmp, os.path.join(artifacts, "server.log"))
-    page = None
     kinds = unit_kinds(source)
     examples = {n: json.load(open(os.path.join(source, "examples", "exams", n + ".json"))) for n in ("P017-1", "P021-1", "P033-1")}
-    try:
+    with Run(server) as run_:
         print("set-up: users, exams, second readings, server", flush=True)
         seed = os.path.join(tmp, "seed")
         os.makedirs(seed)
@@ -132,7 +127,7 @@ def run(crmo, source, artifacts, tmp):
         server.start()
         reader = server.token("rita")
 
-        page = Page(tmp, artifacts)
+        page = run_.open_page(tmp, artifacts)
         d = page.d
         d.get(server.base + "/")
         page.login("rita")
@@ -276,43 +271,10 @@ def run(crmo, source, artifacts, tmp):
         check("P017" not in page.css("#view").text, "no stored id on the researcher's page")
         page.shot("researcher-compare")
 
-        severe = [e for e in d.get_log("browser") if e["level"] == "SEVERE"
-                  and not ("Failed to load resource" in e["message"] and any(f"status of {c}" in e["message"] for c in (400, 401, 403, 404, 409)))]
+        severe = script_errors(d, (400, 401, 403, 404, 409))
         check(not severe, f"no script errors in the browser console {severe}")
         return 0
-    except Failure as f:
-        print("FAILED:", f, flush=True)
-        if page:
-            try:
-                page.shot("failure")
-            except Exception:
-                pass
-        return 1
-    finally:
-        if page:
-            page.quit()
-        server.stop()
-
-
-def main():
-    if len(sys.argv) != 4:
-        print(__doc__)
-        return 2
-    crmo, source, artifacts = sys.argv[1:]
-    for prog in (CHROMIUM, CHROMEDRIVER):
-        if not os.access(prog, os.X_OK):
-            print(f"SKIP: {prog} is missing (Debian packages chromium, chromium-driver)")
-            return SKIP
-    shutil.rmtree(artifacts, ignore_errors=True)
-    os.makedirs(artifacts)
-    tmp = tempfile.mkdtemp(prefix="crmo-web-analysis-")
-    try:
-        rc = run(crmo, source, artifacts, tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASSED" if rc == 0 else "see the screenshots and server.log in " + artifacts)
-    return rc
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run, __doc__, "crmo-web-analysis-"))

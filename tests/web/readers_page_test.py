@@ -2,7 +2,7 @@
 """Browser test of several readers (issue 7 items 4 and 6) in headless Chromium.
 
 A real `crmo serve` on a free loopback port with a temporary SQLite database (the
-Server and Page helpers of scoring_page_test.py): readers ann and ben each grade their
+Server and Page of page_harness.py): readers ann and ben each grade their
 own reading of the same exam through the page; ben adjudicates the two readings on the
 consensus page (the disagreements per site, a choice for each, saved); then the server
 is restarted with --blinded and reader cleo sees neither ann's nor ben's reading, nor the
@@ -15,19 +15,17 @@ exit: 0 passed, 1 failed, 77 skipped (chromium, chromium-driver or selenium miss
 """
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import scoring_page_test as base  # noqa: E402  (exits 77 when selenium is missing)
-from scoring_page_test import Failure, check, cromris_unit  # noqa: E402
+from page_harness import PASSWORDS, Run, Server, check, main, script_errors  # noqa: E402  (exits 77 without selenium)
+from scoring_page_test import cromris_unit  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 EXAM = "P021-1"  # examples/exams: a normal exam (main reading by R1, no lesions)
-base.PASSWORDS.update({"ann": "ann-reader-pass-1", "ben": "ben-reader-pass-2", "cleo": "cleo-reader-pass-3",
+PASSWORDS.update({"ann": "ann-reader-pass-1", "ben": "ben-reader-pass-2", "cleo": "cleo-reader-pass-3",
                        "ada": "ada-admin-pass-4"})
 # Long units: the panel's items in order, typed as digits.
 ANN = {"femur.distal_metaphysis:L": {"signal": 2, "extent": 1, "soft_tissue": 0, "periosteal": 1, "expansion": 0}}
@@ -36,34 +34,11 @@ BEN = {"femur.distal_metaphysis:L": {"signal": 1, "extent": 1, "soft_tissue": 0,
 ORDER = ["signal", "extent", "soft_tissue", "periosteal", "expansion"]
 
 
-class Server(base.Server):
-    def start(self, *extra):
-        port_file = os.path.join(self.tmp, "port")
-        if os.path.exists(port_file):
-            os.remove(port_file)
-        self.proc = subprocess.Popen([self.crmo, "serve", "--db", self.db, "--port", "0", "--port-file", port_file, *extra],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise Failure(f"crmo serve exited at start with status {self.proc.returncode} (see server.log)")
-            if os.path.exists(port_file) and open(port_file).read().strip():
-                self.base = f"http://127.0.0.1:{open(port_file).read().strip()}"
-                return
-            time.sleep(0.1)
-        raise Failure("crmo serve did not write its port file within 30 s")
-
-    def restart(self, *extra):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=15)
-        self.start(*extra)
-
 
 def grade(page, site, grades):
     page.open_site_by_finder(site)
     page.keys("".join(str(grades[i]) for i in ORDER))
-    page.keys(base.Keys.ENTER)
+    page.keys(Keys.ENTER)
     page.wait(lambda: (page.text("#site-status") or "").startswith("Saved " + site), f"{site} saved")
 
 
@@ -74,16 +49,15 @@ def logout(page):
 
 def run(crmo, source, artifacts, tmp):
     server = Server(crmo, tmp, os.path.join(artifacts, "server.log"))
-    page = None
-    try:
+    with Run(server) as run_:
         print("set-up: three readers, an admin, the example exams", flush=True)
         for name in ("ann", "ben", "cleo"):
-            server.run("user", "add", name, "--role", "reader", "--db", server.db, stdin=base.PASSWORDS[name] + "\n")
-        server.run("user", "add", "ada", "--role", "admin", "--db", server.db, stdin=base.PASSWORDS["ada"] + "\n")
+            server.run("user", "add", name, "--role", "reader", "--db", server.db, stdin=PASSWORDS[name] + "\n")
+        server.run("user", "add", "ada", "--role", "admin", "--db", server.db, stdin=PASSWORDS["ada"] + "\n")
         server.run("import", os.path.join(source, "examples", "exams"), "--db", server.db)
         server.start()
         admin = server.token("ada")
-        page = base.Page(tmp, artifacts)
+        page = run_.open_page(tmp, artifacts)
         d = page.d
         d.get(server.base + "/")
 
@@ -121,8 +95,8 @@ def run(crmo, source, artifacts, tmp):
                 "tibia.diaphysis:R": (0, cromris_unit("long", BEN["tibia.diaphysis:R"]))}
 
         def rows():
-            return {tr.get_attribute("data-site"): (int(tr.find_element(base.By.CSS_SELECTOR, ".a-score").text),
-                                                    int(tr.find_element(base.By.CSS_SELECTOR, ".b-score").text))
+            return {tr.get_attribute("data-site"): (int(tr.find_element(By.CSS_SELECTOR, ".a-score").text),
+                                                    int(tr.find_element(By.CSS_SELECTOR, ".b-score").text))
                     for tr in page.all("#disagreements tbody tr[data-site]")}
         page.wait(lambda: rows() == want, f"the disagreements {want}")
         check(page.css("#save-consensus").get_attribute("disabled") is not None, "nothing can be saved while undecided")
@@ -155,7 +129,7 @@ def run(crmo, source, artifacts, tmp):
         check(agree == {"femur.distal_metaphysis:L": "false", "tibia.diaphysis:R": "false"}, f"his two sites differ from the consensus {agree}")
         check(page.text("#ref-total") == "?", "the reference total is hidden until he finishes")
         page.open_site_by_finder("spine.t7:M")
-        page.keys(base.Keys.ENTER)  # normal, saved as signal 0: reveals the consensus there (normal)
+        page.keys(Keys.ENTER)  # normal, saved as signal 0: reveals the consensus there (normal)
         page.wait(lambda: page.text("#site-status") == "Agrees with the reference (unit score 0).", "a normal site agreeing")
         check(page.text("#calibration-summary").startswith("3 sites compared: unit score agrees on 1"), page.text("#calibration-summary"))
         status, cal = server.api("GET", f"/api/calibration/{EXAM}", token=server.token("ben"))
@@ -183,7 +157,7 @@ def run(crmo, source, artifacts, tmp):
         check(all(not a.is_displayed() for a in page.all('nav a[href="#/cohort"], nav a[href="#/agreement"], nav a[href="#/calibrate"]')),
               "no cohort, agreement or calibration in the menu")
         check(not page.all('#worklist a[href^="#/patient/"]'), "no links to patient timelines")
-        rai = {tr.get_attribute("data-exam"): tr.find_elements(base.By.CSS_SELECTOR, "td")[6].text for tr in page.all("#worklist tbody tr[data-exam]")}
+        rai = {tr.get_attribute("data-exam"): tr.find_elements(By.CSS_SELECTOR, "td")[6].text for tr in page.all("#worklist tbody tr[data-exam]")}
         check(set(rai.values()) == {"0"}, f"the worklist shows her own totals only (all 0): {rai}")
         body = page.css("body").text
         check(not re.search(r"\b(ann|ben|R1)\b", body), "no other reader is named on the worklist")
@@ -206,43 +180,10 @@ def run(crmo, source, artifacts, tmp):
         status, _ = server.api("GET", f"/api/exams/{EXAM}/readings/ann", token=server.token("cleo"))
         check(status == 403, "the API refuses ann's reading to cleo (403)")
 
-        severe = [e for e in d.get_log("browser") if e["level"] == "SEVERE"
-                  and not ("Failed to load resource" in e["message"] and any(f"status of {c}" in e["message"] for c in (400, 401, 403, 404, 409)))]
+        severe = script_errors(d, (400, 401, 403, 404, 409))
         check(not severe, f"no script errors in the browser console {severe}")
         return 0
-    except Failure as f:
-        print("FAILED:", f, flush=True)
-        if page:
-            try:
-                page.shot("failure")
-            except Exception:
-                pass
-        return 1
-    finally:
-        if page:
-            page.quit()
-        server.stop()
-
-
-def main():
-    if len(sys.argv) != 4:
-        print(__doc__)
-        return 2
-    crmo, source, artifacts = sys.argv[1:]
-    for prog in (base.CHROMIUM, base.CHROMEDRIVER):
-        if not os.access(prog, os.X_OK):
-            print(f"SKIP: {prog} is missing (Debian packages chromium, chromium-driver)")
-            return base.SKIP
-    shutil.rmtree(artifacts, ignore_errors=True)
-    os.makedirs(artifacts)
-    tmp = tempfile.mkdtemp(prefix="crmo-readers-")
-    try:
-        rc = run(crmo, source, artifacts, tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("PASSED" if rc == 0 else "see the screenshots and server.log in " + artifacts)
-    return rc
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run, __doc__, "crmo-readers-"))
