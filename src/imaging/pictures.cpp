@@ -8,6 +8,7 @@
 #include "imaging/dicom_scan.hpp"
 #include "imaging/projection.hpp"
 #include "imaging/site_positions.hpp"
+#include "imaging/value_order.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,14 +27,12 @@ nlohmann::json placed_json(const PngInfo& info) {
 // Lesions and fluid are 5-8 times muscle on STIR: cap the window at 4 times the median
 // body value so that muscle and marrow stay visible and lesions stand out white.
 void body_window(const Picture& p, double threshold, double& lo, double& hi) {
-  auto_window(p, lo, hi, 99.5);
+  const ValueOrder order(p.values);  // counts once; both windows read it
+  auto_window(order, lo, hi, 99.5);
   if (!(threshold > 0)) return;
-  std::vector<float> body;
-  for (float x : p.values)
-    if (x > threshold) body.push_back(x);
-  if (body.size() < 16) return;
-  std::nth_element(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(body.size() / 2), body.end());
-  hi = std::min(hi, 4.0 * body[body.size() / 2]);
+  const std::size_t n = order.count_above(threshold);
+  if (n < 16) return;
+  hi = std::min(hi, 4.0 * order.kth_above(threshold, n / 2));
 }
 
 }  // namespace

@@ -112,17 +112,17 @@ Picture coronal_slice(const Volume& v, std::size_t index) {
   return p;
 }
 
-void auto_window(const Picture& p, double& lo, double& hi, double upper_percentile) {
-  std::vector<float> nz;
-  nz.reserve(p.values.size() / 2);
-  for (float x : p.values)
-    if (x > 0) nz.push_back(x);
+void auto_window(const ValueOrder& order, double& lo, double& hi, double upper_percentile) {
   lo = 0;
   hi = 1;
-  if (nz.empty()) return;
-  const auto at = static_cast<std::size_t>(std::clamp(upper_percentile / 100.0, 0.0, 1.0) * (nz.size() - 1));
-  std::nth_element(nz.begin(), nz.begin() + static_cast<std::ptrdiff_t>(at), nz.end());
-  hi = std::max(1.0, static_cast<double>(nz[at]));
+  const std::size_t n = order.count_above(0);
+  if (n == 0) return;
+  const auto at = static_cast<std::size_t>(std::clamp(upper_percentile / 100.0, 0.0, 1.0) * (n - 1));
+  hi = std::max(1.0, static_cast<double>(order.kth_above(0, at)));
+}
+
+void auto_window(const Picture& p, double& lo, double& hi, double upper_percentile) {
+  auto_window(ValueOrder(p.values), lo, hi, upper_percentile);
 }
 
 }  // namespace crmo::imaging

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "imaging/value_order.hpp"
 #include "imaging/volume.hpp"
 
 namespace crmo::imaging {
@@ -29,5 +30,7 @@ Picture coronal_mip(const Volume& v);
 Picture coronal_slice(const Volume& v, std::size_t index);
 // Display window from the body's values (percentiles of the nonzero pixels).
 void auto_window(const Picture& p, double& lo, double& hi, double upper_percentile = 99.5);
+// The same from the picture's ValueOrder (built once, shared by several windows).
+void auto_window(const ValueOrder& order, double& lo, double& hi, double upper_percentile = 99.5);
 
 }  // namespace crmo::imaging
