@@ -8,6 +8,7 @@
 #include "formats/json_fields.hpp"
 #include "formats/scheme_json.hpp"
 #include "server/pseudonyms.hpp"
+#include "server/worklist_cache.hpp"
 
 namespace crmo::server {
 
@@ -128,6 +129,7 @@ Services::Services(store::Store& s, Settings st) : store(s), settings(st) {
     parameter_scheme.unit_score = scheme.unit_score;
   }
   pseudonyms = std::make_shared<Pseudonyms>(s);
+  worklist_cache = std::make_shared<WorklistCache>();
 }
 
 std::vector<Route> api_routes(Services& s) {

@@ -95,6 +95,7 @@ struct Settings {
 };
 
 class Pseudonyms;
+class WorklistCache;
 
 // What handlers share: the store, the domain (atlas, default schemes), settings.
 struct Services {
@@ -104,6 +105,7 @@ struct Services {
   Scheme parameter_scheme;  // the scheme whose parameters are evaluated (seed-2022)
   Settings settings;
   std::shared_ptr<Pseudonyms> pseudonyms;
+  std::shared_ptr<WorklistCache> worklist_cache;  // GET /api/exams rows (server/worklist_cache.hpp)
 
   Services(store::Store& s, Settings settings);
 };

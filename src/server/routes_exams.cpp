@@ -11,6 +11,7 @@
 #include "server/pseudonyms.hpp"
 #include "server/readings.hpp"
 #include "server/views.hpp"
+#include "server/worklist_cache.hpp"
 
 namespace crmo::server {
 
@@ -18,10 +19,7 @@ namespace {
 
 Reply worklist(Services& s, Call& c) {
   if (blinded_reader(s, c.caller)) return blinded_worklist(s, c);
-  ShownList list = shown_exams(s, c.caller);
-  Json rows = Json::array();
-  for (std::size_t i = 0; i < list.exams.size(); ++i) rows.push_back(worklist_row(s, list.exams[i], list.summaries[i]));
-  return json_reply(rows);
+  return json_reply(s.worklist_cache->rows(s, c.caller));
 }
 
 Reply one_exam(Services& s, Call& c) {
