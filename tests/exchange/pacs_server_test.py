@@ -28,10 +28,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 import pydicom
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
+from http_json import api_call  # noqa: E402
 
 SKIP = 77
 CHROMIUM = "/usr/bin/chromium"
@@ -103,21 +104,7 @@ class Server:
             self.proc.wait()
 
     def api(self, method, path, body=None, token=None, timeout=300):
-        req = urllib.request.Request(self.base + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode())
-        if body is not None:
-            req.add_header("Content-Type", "application/json")
-        if token:
-            req.add_header("Authorization", "Bearer " + token)
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            data = e.read()
-            try:
-                return e.code, json.loads(data)
-            except ValueError:
-                return e.code, data.decode(errors="replace")
+        return api_call(self.base, method, path, body, token, timeout)
 
     def token(self, name):
         status, body = self.api("POST", "/api/login", {"name": name, "password": PASSWORDS[name]})

@@ -18,6 +18,7 @@
 #include "formats/atlas_json.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/scheme_json.hpp"
+#include "json_call.hpp"
 #include "server_process.hpp"
 #include "store/store.hpp"
 
@@ -30,11 +31,7 @@ namespace {
 std::string g_crmo, g_source;
 const char* kPassword = "readers-test-password";
 
-struct Answer {
-  int status = -1;
-  json body;
-  std::string text;
-};
+using crmo::test::Answer;
 
 class Readings : public ::testing::Test {
  protected:
@@ -91,20 +88,7 @@ class Readings : public ::testing::Test {
 
   static Answer call(ServerProcess* server, const std::string& user, const std::string& method, const std::string& path,
                      const json& body = nullptr) {
-    httplib::Client c("127.0.0.1", server->port());
-    c.set_read_timeout(30, 0);
-    httplib::Headers h = {{"Authorization", "Bearer " + tokens.at(key(server, user))}};
-    const std::string text = body.is_null() ? "" : body.dump();
-    httplib::Result r = method == "POST"  ? c.Post(path.c_str(), h, text, "application/json")
-                        : method == "PUT" ? c.Put(path.c_str(), h, text, "application/json")
-                        : method == "DELETE" ? c.Delete(path.c_str(), h)
-                                             : c.Get(path.c_str(), h);
-    Answer a;
-    if (!r) return a;
-    a.status = r->status;
-    a.text = r->body;
-    a.body = json::parse(r->body, nullptr, false);
-    return a;
+    return crmo::test::json_call(server->port(), tokens.at(key(server, user)), method, path, body);
   }
   static Answer open(const std::string& user, const std::string& method, const std::string& path, const json& body = nullptr) {
     return call(open_server, user, method, path, body);

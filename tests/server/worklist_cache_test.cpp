@@ -20,6 +20,7 @@
 #include "formats/atlas_json.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/scheme_json.hpp"
+#include "json_call.hpp"
 #include "server_process.hpp"
 #include "store/store.hpp"
 
@@ -33,11 +34,7 @@ std::string g_crmo, g_source;
 const char* kPassword = "worklist-test-password";
 const char* kUsers[] = {"ada", "R1", "R2", "R3", "rex"};
 
-struct Answer {
-  int status = -1;
-  json body;
-  std::string text;
-};
+using crmo::test::Answer;
 
 class Client {
  public:
@@ -50,20 +47,7 @@ class Client {
     }
   }
   Answer call(const std::string& user, const std::string& method, const std::string& path, const json& body = nullptr) const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(30, 0);
-    httplib::Headers h = {{"Authorization", "Bearer " + tokens_.at(user)}};
-    const std::string text = body.is_null() ? "" : body.dump();
-    httplib::Result r = method == "POST"     ? c.Post(path.c_str(), h, text, "application/json")
-                        : method == "PUT"    ? c.Put(path.c_str(), h, text, "application/json")
-                        : method == "DELETE" ? c.Delete(path.c_str(), h)
-                                             : c.Get(path.c_str(), h);
-    Answer a;
-    if (!r) return a;
-    a.status = r->status;
-    a.text = r->body;
-    a.body = json::parse(r->body, nullptr, false);
-    return a;
+    return crmo::test::json_call(port_, tokens_.at(user), method, path, body);
   }
 
  private:
