@@ -46,7 +46,10 @@ async function request(method, path, body, accept = "json") {
     try { parsed = JSON.parse(text); } catch { /* not JSON: use the text */ }
     const message = (parsed && parsed.error) || text.trim() || res.statusText || "HTTP " + res.status;
     const err = new ApiError(res.status, message, parsed && parsed.problems, parsed);
-    if (res.status === 401 && path !== "/api/login") onUnauthorized(err);
+    // Only the session this request was sent with can have ended: a late reply to a request
+    // of a session already closed (logout, another login) must not interrupt the login form.
+    const now = session.get();
+    if (res.status === 401 && path !== "/api/login" && s && now && now.token === s.token) onUnauthorized(err);
     throw err;
   }
   if (accept === "text") return text;

@@ -164,6 +164,11 @@ class Page:
         self.css("#login-name").clear()
         self.css("#login-name").send_keys(name)
         self.css("#login-password").send_keys(PASSWORDS[name])
+        # The page must leave the form alone while someone types (no re-render, no focus moved).
+        typed = (self.css("#login-name").get_attribute("value"), self.css("#login-password").get_attribute("value"))
+        if typed != (name, PASSWORDS[name]):
+            self.shot("login-form-changed")
+            raise Failure(f"the login form changed while typing: name field holds {typed[0]!r}")
         self.css("#login-submit").click()
         self.wait(lambda: (self.text("#who") or "").startswith(name + " ") and self.all("#worklist tbody tr[data-exam]"),
                   "the worklist after login")
