@@ -149,10 +149,8 @@ bool read_file(const std::string& path, std::string& out) {
   return ok;
 }
 
-LoadResult load_series(const std::vector<DicomHeader>& headers, const SeriesPlan& plan,
-                       const Progress& progress, unsigned threads) {
-  LoadResult out;
-  Volume& v = out.volume;
+Volume grid_of(const SeriesPlan& plan) {
+  Volume v;
   v.dims = plan.dims;
   v.nt = plan.nt;
   v.geom = plan.geom;
@@ -160,6 +158,14 @@ LoadResult load_series(const std::vector<DicomHeader>& headers, const SeriesPlan
   v.slope = plan.slope;
   v.intercept = plan.intercept;
   v.repetition_time_s = plan.repetition_time / 1000.0;
+  return v;
+}
+
+LoadResult load_series(const std::vector<DicomHeader>& headers, const SeriesPlan& plan,
+                       const Progress& progress, unsigned threads) {
+  LoadResult out;
+  Volume& v = out.volume;
+  v = grid_of(plan);
   v.allocate();
   // Slices per file, so each file is decoded once.
   std::map<std::size_t, std::vector<std::size_t>> by_file;

@@ -25,6 +25,9 @@ struct LoadResult {
   std::vector<Problem> problems;  // files that could not be decoded (their slices stay 0)
 };
 
+// The volume a series plan describes, without voxels (dims, geometry, value scaling).
+Volume grid_of(const SeriesPlan& plan);
+
 LoadResult load_series(const std::vector<DicomHeader>& headers, const SeriesPlan& plan,
                        const Progress& progress = {}, unsigned threads = 0);
 

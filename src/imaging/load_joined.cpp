@@ -49,18 +49,6 @@ struct SliceJob {
 
 }  // namespace
 
-Volume grid_of(const SeriesPlan& plan) {
-  Volume v;
-  v.dims = plan.dims;
-  v.nt = plan.nt;
-  v.geom = plan.geom;
-  v.is_signed = plan.is_signed;
-  v.slope = plan.slope;
-  v.intercept = plan.intercept;
-  v.repetition_time_s = plan.repetition_time / 1000.0;
-  return v;
-}
-
 JoinResult load_joined(const std::vector<DicomHeader>& headers, const std::vector<const SeriesPlan*>& stations,
                        int axis, std::vector<Problem>& problems, unsigned threads) {
   std::vector<Volume> grids;

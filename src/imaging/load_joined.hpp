@@ -16,7 +16,4 @@ namespace crmo::imaging {
 JoinResult load_joined(const std::vector<DicomHeader>& headers, const std::vector<const SeriesPlan*>& stations,
                        int axis, std::vector<Problem>& problems, unsigned threads = 0);
 
-// The volume a series plan describes, without voxels (dims, geometry, value scaling).
-Volume grid_of(const SeriesPlan& plan);
-
 }  // namespace crmo::imaging

@@ -2,17 +2,7 @@
 # Usage: cli_test.sh CRMO SOURCE_DIR. Checks exit statuses 0/1/2 and key outputs.
 set -u
 CRMO=$1; SRC=$2
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-expect() {  # expect STATUS DESCRIPTION -- command...
-  local want=$1 what=$2; shift 3
-  "$@" >"$TMP/out" 2>"$TMP/err"; local got=$?
-  if [ "$got" = "$want" ]; then passes=$((passes+1)); else
-    fails=$((fails+1)); echo "FAIL: $what: exit $got, expected $want"; cat "$TMP/err"; fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then passes=$((passes+1)); else fails=$((fails+1)); echo "FAIL: $3: '$2' not in $1"; head -20 "$1"; fi
-}
+source "$(dirname "$0")/../lib/checks.sh"
 
 expect 0 "version" -- "$CRMO" --version
 contains "$TMP/out" "crmo " "version text"
@@ -55,5 +45,4 @@ contains "$TMP/out" '"name": "rinbo"' "rinbo listed"
 expect 0 "rinbo scoring" -- "$CRMO" score "$SRC/examples/exams/P033-1.json" --scheme rinbo --json
 contains "$TMP/out" '"bins_published": false' "rinbo bins labelled"
 
-echo "cli: $passes passed, $fails failed"
-[ "$fails" = 0 ]
+summary "cli"

@@ -4,21 +4,7 @@
 # expected numbers are worked out by hand in the comments (rai-cromris unit scores).
 set -u
 CRMO=$1; SRC=$2
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-expect() {  # expect STATUS DESCRIPTION -- command...
-  local want=$1 what=$2; shift 3
-  "$@" >"$TMP/out" 2>"$TMP/err"; local got=$?
-  if [ "$got" = "$want" ]; then passes=$((passes+1)); else
-    fails=$((fails+1)); echo "FAIL: $what: exit $got, expected $want"; cat "$TMP/err"; fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then passes=$((passes+1)); else fails=$((fails+1)); echo "FAIL: $3: '$2' not in $1"; head -40 "$1"; fi
-}
-jq_is() {  # jq_is FILE PYTHON-EXPRESSION-ON-d DESCRIPTION
-  if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; then
-    passes=$((passes+1)); else fails=$((fails+1)); echo "FAIL: $3: $2"; head -60 "$1"; fi
-}
+source "$(dirname "$0")/../lib/checks.sh"
 
 C=$TMP/fu; mkdir -p "$C"
 cat > "$C/exams.csv" <<'EOF'
@@ -53,11 +39,11 @@ for cmd in compare patient followup clinical consensus agreement; do expect 0 "$
 # --- compare --------------------------------------------------------------------------
 expect 0 "compare --json" -- "$CRMO" compare "$C" --from P1-1 --to P1-2 --reader R1 --json
 cp "$TMP/out" "$TMP/compare.json"
-jq_is "$TMP/compare.json" 'd["from"] == "P1-1" and d["to"] == "P1-2"' "compare ids"
-jq_is "$TMP/compare.json" 'd["rai_change"] == -2 and d["lesion_count_change"] == 0' "RAI 10 -> 8, lesions 3 -> 3"
-jq_is "$TMP/compare.json" '{s["site"]: s["change"] for s in d["sites"]} == {"clavicle.medial:R": "new", "femur.distal_metaphysis:R": "worsened", "tibia.distal_metaphysis:L": "improved", "fibula.diaphysis:L": "resolved"}' "every site change"
-jq_is "$TMP/compare.json" 'd["pedcno"] == {**d["pedcno"], "status": "met", "level": 50, "missing": []}' "PedCNO50 (esr 55 %, pga 50 %, patient global 60 %)"
-jq_is "$TMP/compare.json" 'abs(d["volume_change_ml"] - (3.5 - 5.75)) < 1e-12' "volume 5.75 -> 3.5 mL"
+json_is "$TMP/compare.json" 'd["from"] == "P1-1" and d["to"] == "P1-2"' "compare ids"
+json_is "$TMP/compare.json" 'd["rai_change"] == -2 and d["lesion_count_change"] == 0' "RAI 10 -> 8, lesions 3 -> 3"
+json_is "$TMP/compare.json" '{s["site"]: s["change"] for s in d["sites"]} == {"clavicle.medial:R": "new", "femur.distal_metaphysis:R": "worsened", "tibia.distal_metaphysis:L": "improved", "fibula.diaphysis:L": "resolved"}' "every site change"
+json_is "$TMP/compare.json" 'd["pedcno"] == {**d["pedcno"], "status": "met", "level": 50, "missing": []}' "PedCNO50 (esr 55 %, pga 50 %, patient global 60 %)"
+json_is "$TMP/compare.json" 'abs(d["volume_change_ml"] - (3.5 - 5.75)) < 1e-12' "volume 5.75 -> 3.5 mL"
 expect 0 "compare text" -- "$CRMO" compare "$C" --from P1-1 --to P1-2 --reader R1
 contains "$TMP/out" "RAI-CROMRIS  10 -> 8 (-2)" "compare text totals"
 contains "$TMP/out" "PedCNO50 met" "compare text PedCNO"
@@ -65,8 +51,8 @@ expect 2 "compare without a reader where two read" -- "$CRMO" compare "$C" --fro
 contains "$TMP/err" "choose one with --reader" "reader asked for"
 # P2: ESR missing at follow-up; nothing else improves: not met whatever ESR does.
 expect 0 "compare P2" -- "$CRMO" compare "$C" --from P2-1 --to P2-2 --reader R1 --json
-jq_is "$TMP/out" 'd["pedcno"]["status"] == "not_met" and d["pedcno"]["missing"] == ["esr"]' "P2 not met, esr named"
-jq_is "$TMP/out" 'd["sites"][0]["change"] == "stable"' "P2 stable"
+json_is "$TMP/out" 'd["pedcno"]["status"] == "not_met" and d["pedcno"]["missing"] == ["esr"]' "P2 not met, esr named"
+json_is "$TMP/out" 'd["sites"][0]["change"] == "stable"' "P2 stable"
 expect 2 "compare two patients" -- "$CRMO" compare "$SRC/examples/exams/P017-1.json" "$SRC/examples/exams/P021-1.json"
 contains "$TMP/err" "two exams of one patient" "compare refuses two patients"
 
@@ -75,25 +61,25 @@ expect 0 "patient" -- "$CRMO" patient P1 "$C"
 contains "$TMP/out" "patient P1: 2 exam(s)" "patient exam count"
 contains "$TMP/out" "P1-1 -> P1-2: RAI-CROMRIS -2" "patient step"
 expect 0 "patient --json" -- "$CRMO" patient P1 "$C" --reader R1 --json
-jq_is "$TMP/out" '[e["rai_total"] for e in d["exams"]] == [10, 8]' "timeline totals"
+json_is "$TMP/out" '[e["rai_total"] for e in d["exams"]] == [10, 8]' "timeline totals"
 expect 2 "unknown patient" -- "$CRMO" patient P404 "$C"
 
 # --- followup ---------------------------------------------------------------------------
 expect 0 "followup --json" -- "$CRMO" followup "$C" --from baseline --to 6m --json
-jq_is "$TMP/out" 'd["patients_paired"] == 2 and d["pedcno"]["met"] == 1 and d["pedcno"]["not_met"] == 1' "two pairs, PedCNO counts"
-jq_is "$TMP/out" '[t["measure"] for t in d["paired_tests"]] == ["rai_total", "lesion_count"]' "paired tests listed"
+json_is "$TMP/out" 'd["patients_paired"] == 2 and d["pedcno"]["met"] == 1 and d["pedcno"]["not_met"] == 1' "two pairs, PedCNO counts"
+json_is "$TMP/out" '[t["measure"] for t in d["paired_tests"]] == ["rai_total", "lesion_count"]' "paired tests listed"
 
 # --- clinical ---------------------------------------------------------------------------
 expect 0 "clinical --json" -- "$CRMO" clinical "$C" --exam P1-2 --baseline P1-1 --reader R1 --json
 cp "$TMP/out" "$TMP/clinical.json"
-jq_is "$TMP/clinical.json" 'd["exam_id"] == "P1-2" and [i["name"] for i in d["instruments"]] == ["clinical-severity", "cdas", "pedcno", "jansson", "bristol", "eular-acr-2025"]' "six instruments"
+json_is "$TMP/clinical.json" 'd["exam_id"] == "P1-2" and [i["name"] for i in d["instruments"]] == ["clinical-severity", "cdas", "pedcno", "jansson", "bristol", "eular-acr-2025"]' "six instruments"
 # clinical-severity: pga 3 + pain 2 + 0 symptomatic sites = 5.
-jq_is "$TMP/clinical.json" '[i for i in d["instruments"] if i["name"] == "clinical-severity"][0]["value"] == 5' "composite 5"
-jq_is "$TMP/clinical.json" '[i for i in d["instruments"] if i["name"] == "pedcno"][0]["value"] == 50' "PedCNO50 via clinical"
-jq_is "$TMP/clinical.json" '[i for i in d["instruments"] if i["name"] == "eular-acr-2025"][0]["status"] == "points_table_not_loaded"' "EULAR points not loaded"
+json_is "$TMP/clinical.json" '[i for i in d["instruments"] if i["name"] == "clinical-severity"][0]["value"] == 5' "composite 5"
+json_is "$TMP/clinical.json" '[i for i in d["instruments"] if i["name"] == "pedcno"][0]["value"] == 50' "PedCNO50 via clinical"
+json_is "$TMP/clinical.json" '[i for i in d["instruments"] if i["name"] == "eular-acr-2025"][0]["status"] == "points_table_not_loaded"' "EULAR points not loaded"
 # Jansson: blood count 13 + temperature 9 + >1 lesion 7, marginal sclerosis unknown
 # (0 or 10), CRP 4 mg/L: 29 or 39 -> undetermined, marginal_sclerosis named.
-jq_is "$TMP/clinical.json" '[i for i in d["instruments"] if i["name"] == "jansson"][0]["status"] == "undetermined" and "marginal_sclerosis" in [i for i in d["instruments"] if i["name"] == "jansson"][0]["missing"]' "Jansson undetermined"
+json_is "$TMP/clinical.json" '[i for i in d["instruments"] if i["name"] == "jansson"][0]["status"] == "undetermined" and "marginal_sclerosis" in [i for i in d["instruments"] if i["name"] == "jansson"][0]["missing"]' "Jansson undetermined"
 expect 0 "clinical text" -- "$CRMO" clinical "$C" --exam P1-2 --reader R1
 contains "$TMP/out" "points table not loaded" "points table message"
 contains "$TMP/out" "crmo's own" "composite labelled"
@@ -107,10 +93,10 @@ expect 2 "bad --set" -- "$CRMO" clinical "$C" --exam P1-2 --reader R1 --set onse
 # --- agreement --------------------------------------------------------------------------
 expect 0 "agreement --json" -- "$CRMO" agreement "$C" --json
 cp "$TMP/out" "$TMP/agreement.json"
-jq_is "$TMP/agreement.json" 'd["readers"] == ["R1", "R2"] and d["exam_ids"] == ["P1-1", "P2-1"] and len(d["exams_left_out"]) == 2' "readers and exams"
+json_is "$TMP/agreement.json" 'd["readers"] == ["R1", "R2"] and d["exam_ids"] == ["P1-1", "P2-1"] and len(d["exams_left_out"]) == 2' "readers and exams"
 # Totals R1 10, 3; R2 7, 3: differences -3, 0 -> bias -1.5, SD sqrt(4.5).
-jq_is "$TMP/agreement.json" 'abs(d["bland_altman"][0]["bias"] + 1.5) < 1e-12 and abs(d["bland_altman"][0]["sd"] - 4.5 ** 0.5) < 1e-12' "Bland-Altman bias and SD"
-jq_is "$TMP/agreement.json" 'len(d["icc"]["forms"]) == 6 and [c for c in d["categories"] if c["category"] == "tibia"][0]["items"] == 20 and [c for c in d["categories"] if c["category"] == "tibia"][0]["abnormal_items"] == 1' "ICC forms; tibia: 2 exams x 10 sites, 1 abnormal"
+json_is "$TMP/agreement.json" 'abs(d["bland_altman"][0]["bias"] + 1.5) < 1e-12 and abs(d["bland_altman"][0]["sd"] - 4.5 ** 0.5) < 1e-12' "Bland-Altman bias and SD"
+json_is "$TMP/agreement.json" 'len(d["icc"]["forms"]) == 6 and [c for c in d["categories"] if c["category"] == "tibia"][0]["items"] == 20 and [c for c in d["categories"] if c["category"] == "tibia"][0]["abnormal_items"] == 1' "ICC forms; tibia: 2 exams x 10 sites, 1 abnormal"
 expect 0 "agreement --out" -- "$CRMO" agreement "$C" --out "$TMP/agr"
 for f in agreement.html agreement.json agreement_categories.csv agreement_totals.csv bland-altman-R1-R2.svg; do
   [ -s "$TMP/agr/$f" ] && passes=$((passes+1)) || { fails=$((fails+1)); echo "FAIL: agreement --out wrote no $f"; }
@@ -132,20 +118,19 @@ expect 2 "worksheet not filled in" -- "$CRMO" consensus "$C" --exam P1-1 --reade
 contains "$TMP/err" "not chosen yet" "unfilled choice named"
 sed 's/"choice": null/"choice": "a"/' "$TMP/c.adjudication.json" > "$TMP/adj.json"
 expect 0 "consensus adjudicated" -- "$CRMO" consensus "$C" --exam P1-1 --readers R1,R2 --adjudication "$TMP/adj.json" --out "$TMP/c2.json" --json
-jq_is "$TMP/out" 'd["complete"] and d["sites_resolved"] == 2 and d["reader"] == "consensus"' "adjudicated consensus complete"
+json_is "$TMP/out" 'd["complete"] and d["sites_resolved"] == 2 and d["reader"] == "consensus"' "adjudicated consensus complete"
 expect 0 "consensus reading scores as R1's" -- "$CRMO" score "$TMP/c2.json" --json
-jq_is "$TMP/out" 'd["exams"][0]["rai_total"] == 10' "consensus total 10"
+json_is "$TMP/out" 'd["exams"][0]["rai_total"] == 10' "consensus total 10"
 expect 0 "consensus by rule" -- "$CRMO" consensus "$C" --exam P1-1 --readers R1,R2 --rule lower --json
-jq_is "$TMP/out" 'd["complete"] and d["sites_pending"] == 0' "rule lower resolves all"
+json_is "$TMP/out" 'd["complete"] and d["sites_pending"] == 0' "rule lower resolves all"
 expect 2 "consensus of unknown exam" -- "$CRMO" consensus "$C" --exam P9-1 --readers R1,R2
 
 # --- blinded reading list ---------------------------------------------------------------
 expect 0 "blind --out" -- "$CRMO" blind "$C" --reader R2 --out "$TMP/blind"
 contains "$TMP/out" "wrote 2 blinded exam document(s)" "R2 has two unread exams"
-jq_is "$TMP/blind/P1-2.json" 'd["exam"]["reader"] == "R2" and d["lesions"] == [] and "pga" not in d.get("clinical", {})' "nothing of R1 or of the clinic shows"
+json_is "$TMP/blind/P1-2.json" 'd["exam"]["reader"] == "R2" and d["lesions"] == [] and "pga" not in d.get("clinical", {})' "nothing of R1 or of the clinic shows"
 expect 0 "blinded documents are valid exams" -- "$CRMO" validate "$TMP/blind"
 expect 0 "blind one exam" -- "$CRMO" blind "$C" --reader R2 --exam P1-1
-jq_is "$TMP/out" 'len(d["lesions"]) == 2 and d["lesions"][0]["extent"] == 2' "R2 sees only its own reading"
+json_is "$TMP/out" 'len(d["lesions"]) == 2 and d["lesions"][0]["extent"] == 2' "R2 sees only its own reading"
 
-echo "followup_cli_test: $passes passed, $fails failed"
-[ "$fails" = 0 ]
+summary "followup_cli_test"

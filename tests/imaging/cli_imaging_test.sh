@@ -4,26 +4,12 @@
 # the exam's site; the phantom's truth.json is the oracle (not crmo's own output).
 set -u
 CRMO=$1
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-expect() {  # expect STATUS DESCRIPTION -- command...
-  local want=$1 what=$2; shift 3
-  "$@" >"$TMP/out" 2>"$TMP/err"; local got=$?
-  if [ "$got" = "$want" ]; then passes=$((passes+1)); else
-    fails=$((fails+1)); echo "FAIL: $what: exit $got, expected $want"; cat "$TMP/err"; fi
-}
-py_is() {  # py_is FILE PYTHON-EXPRESSION-ON-d DESCRIPTION
-  if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; then
-    passes=$((passes+1)); else fails=$((fails+1)); echo "FAIL: $3: $2"; head -c 3000 "$1"; echo; fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then passes=$((passes+1)); else fails=$((fails+1)); echo "FAIL: $3: '$2' not in $1"; head -20 "$1"; fi
-}
+source "$(dirname "$0")/../lib/checks.sh"
 
 P=$TMP/ph
 expect 0 "phantom" -- "$CRMO" phantom "$P" --stations 4 --lesions 3 --seed 5 --matrix 256 --pixel 1.5 \
   --slices 40 --slice-mm 4 --overlap 36 --noise 4
-py_is "$P/truth.json" "len(d['lesions']) == 3 and all(l['volume_ml'] >= 1 for l in d['lesions'])" "phantom truth"
+json_is "$P/truth.json" "len(d['lesions']) == 3 and all(l['volume_ml'] >= 1 for l in d['lesions'])" "phantom truth"
 
 # The exam document a reader made: the phantom's lesion sites graded (signal 2).
 python3 - "$P/truth.json" "$TMP/exam.json" <<'EOF'
@@ -41,12 +27,12 @@ expect 0 "ingest" -- "$CRMO" ingest "$P/dicom" --exam "$TMP/exam.json" --out "$O
 # Not a terminal: no progress bar in the output.
 if grep -q $'\r' "$TMP/err"; then fails=$((fails+1)); echo "FAIL: progress bar drawn without a terminal"; else passes=$((passes+1)); fi
 M=$O/manifest.json
-py_is "$M" "d['format'] == 'crmo.imaging-manifest/1' and d['exam_id'] == 'PH5-1'" "manifest names the exam"
-py_is "$M" "d['exam_document'].endswith('exam.json') and len(d['graded_sites']) == 3" "manifest links the document"
-py_is "$M" "len(d['series']) == 8 and len(d['stations']) == 2 and all(len(s['series']) == 4 for s in d['stations'])" "series and stations"
-py_is "$M" "all('geometry' in s and s['geometry']['dims'] == [256, 256, 40] for s in d['series'])" "geometry per series"
-py_is "$M" "sorted(v['kind'] for v in d['volumes']) == ['whole_body', 'whole_body']" "two whole-body volumes"
-py_is "$M" "d['pictures'][0]['kind'] == 'mip' and len(d['pictures'][0]['marks']) == 3" "MIP with the graded sites marked"
+json_is "$M" "d['format'] == 'crmo.imaging-manifest/1' and d['exam_id'] == 'PH5-1'" "manifest names the exam"
+json_is "$M" "d['exam_document'].endswith('exam.json') and len(d['graded_sites']) == 3" "manifest links the document"
+json_is "$M" "len(d['series']) == 8 and len(d['stations']) == 2 and all(len(s['series']) == 4 for s in d['stations'])" "series and stations"
+json_is "$M" "all('geometry' in s and s['geometry']['dims'] == [256, 256, 40] for s in d['series'])" "geometry per series"
+json_is "$M" "sorted(v['kind'] for v in d['volumes']) == ['whole_body', 'whole_body']" "two whole-body volumes"
+json_is "$M" "d['pictures'][0]['kind'] == 'mip' and len(d['pictures'][0]['marks']) == 3" "MIP with the graded sites marked"
 for f in $(python3 -c "import json,sys; print(' '.join(p['file'] for p in json.load(open(sys.argv[1]))['pictures']))" "$M"); do
   if [ -s "$O/$f" ] && [ "$(head -c 8 "$O/$f" | od -An -tx1 | tr -d ' ')" = "89504e470d0a1a0a" ]; then
     passes=$((passes+1)); else fails=$((fails+1)); echo "FAIL: $f is not a PNG"; fi
@@ -56,7 +42,7 @@ done
 if command -v script >/dev/null; then
   script -qec "$CRMO ingest $P/dicom --exam PH5-1 --out $TMP/out_tty" /dev/null > "$TMP/tty.txt" 2>&1
   contains "$TMP/tty.txt" "] " "progress bar on a terminal"
-  py_is "$TMP/out_tty/manifest.json" "d['exam_id'] == 'PH5-1' and 'exam_document' not in d" "--exam ID without a document"
+  json_is "$TMP/out_tty/manifest.json" "d['exam_id'] == 'PH5-1' and 'exam_document' not in d" "--exam ID without a document"
 fi
 
 # Measure each lesion from its centre; recorded on the nearest graded site.
@@ -68,11 +54,11 @@ for i in $(seq 0 $((n - 1))); do
   seed=$(python3 -c "import json,sys; print(','.join(map(str,json.load(open(sys.argv[1]))['lesions'][$i]['center'])))" "$P/truth.json")
   expect 0 "measure lesion $i" -- "$CRMO" measure "$O" --seed "$seed" --muscle "${refs[0]}" --marrow "${refs[1]}" --json
   cp "$TMP/out" "$TMP/m$i.json"
-  py_is "$TMP/m$i.json" "abs(d['volume_ml'] - json.load(open('$P/truth.json'))['lesions'][$i]['volume_ml']) <= 0.1 * json.load(open('$P/truth.json'))['lesions'][$i]['volume_ml']" "lesion $i volume within 10 %"
-  py_is "$TMP/m$i.json" "d['site'] == json.load(open('$P/truth.json'))['lesions'][$i]['site']" "lesion $i matched to its graded site"
+  json_is "$TMP/m$i.json" "abs(d['volume_ml'] - json.load(open('$P/truth.json'))['lesions'][$i]['volume_ml']) <= 0.1 * json.load(open('$P/truth.json'))['lesions'][$i]['volume_ml']" "lesion $i volume within 10 %"
+  json_is "$TMP/m$i.json" "d['site'] == json.load(open('$P/truth.json'))['lesions'][$i]['site']" "lesion $i matched to its graded site"
 done
-py_is "$TMP/exam.json" "all(abs(l['volume_ml'] - t['volume_ml']) <= 0.1 * t['volume_ml'] and 5 < l['si_ratio'] < 7 for l, t in zip(d['lesions'], json.load(open('$P/truth.json'))['lesions']))" "volume_ml and si_ratio recorded on the sites"
-py_is "$TMP/exam.json" "d['format'] == 'crmo.exam/1' and d['exam']['id'] == 'PH5-1' and d['lesions'][0]['extent'] == 1" "document otherwise kept"
+json_is "$TMP/exam.json" "all(abs(l['volume_ml'] - t['volume_ml']) <= 0.1 * t['volume_ml'] and 5 < l['si_ratio'] < 7 for l, t in zip(d['lesions'], json.load(open('$P/truth.json'))['lesions']))" "volume_ml and si_ratio recorded on the sites"
+json_is "$TMP/exam.json" "d['format'] == 'crmo.exam/1' and d['exam']['id'] == 'PH5-1' and d['lesions'][0]['extent'] == 1" "document otherwise kept"
 ls "$TMP"/exam.json.* >/dev/null 2>&1 && { fails=$((fails+1)); echo "FAIL: temporary files left beside the exam"; } || passes=$((passes+1))
 
 # Bad input: exit 2, the document unchanged.
@@ -85,5 +71,4 @@ cmp -s "$TMP/exam.json" "$TMP/exam.before.json" && passes=$((passes+1)) || { fai
 expect 2 "ingest of a folder without DICOM" -- "$CRMO" ingest "$TMP/exam.json" --out "$TMP/none"
 expect 2 "measure without an ingest" -- "$CRMO" measure "$TMP" --seed 0,0,0
 
-echo "imaging CLI: $passes passed, $fails failed"
-[ "$fails" = 0 ]
+summary "imaging CLI"
