@@ -221,6 +221,8 @@ std::string redcap_records_csv(const std::vector<Exam>& exams, const Scheme& sch
   }
   throw_if_any(std::move(problems));
   const std::size_t n_exam = exam_fields().size() - 1 + 1;  // without record_id, with exam_complete
+  std::vector<std::string> item_names;
+  for (const GradeItem& item : scheme.items) item_names.push_back(item.name);
   std::string out = csv::format_row(header);
   for (const auto& id : order) {
     const auto& list = readings[id];
@@ -237,16 +239,7 @@ std::string redcap_records_csv(const std::vector<Exam>& exams, const Scheme& sch
         r.resize(3 + n_exam);
         r.push_back(g.site);
         r.push_back(list.size() > 1 ? e->reader : "");
-        for (const GradeItem& item : scheme.items) {
-          auto it = g.grades.find(item.name);
-          r.push_back(it == g.grades.end() ? "" : std::to_string(it->second));
-        }
-        r.push_back(g.physis.value_or(""));
-        r.push_back(yesno(g.symptomatic));
-        r.push_back(g.lesion.value_or(""));
-        r.push_back(num(g.max_diameter_mm));
-        r.push_back(num(g.volume_ml));
-        r.push_back(num(g.si_ratio));
+        append_site_cells(r, g, item_names, yesno);
         r.push_back("2");
         out += csv::format_row(r);
       }

@@ -241,16 +241,7 @@ std::string lesions_csv_text(const std::vector<Exam>& exams) {
       std::vector<std::string> row = {e.id};
       if (several) row.push_back(e.reader);
       row.push_back(g.site);
-      for (const auto& item : items) {
-        auto it = g.grades.find(item);
-        row.push_back(it == g.grades.end() ? "" : std::to_string(it->second));
-      }
-      row.push_back(g.physis.value_or(""));
-      row.push_back(flag(g.symptomatic));
-      row.push_back(g.lesion.value_or(""));
-      row.push_back(num(g.max_diameter_mm));
-      row.push_back(num(g.volume_ml));
-      row.push_back(num(g.si_ratio));
+      append_site_cells(row, g, items, flag);
       out += csv::format_row(row);
     }
   return out;

@@ -1,6 +1,23 @@
 #include "formats/exam_row.hpp"
 
+#include <fmt/format.h>
+
 namespace crmo {
+
+void append_site_cells(std::vector<std::string>& row, const SiteGrading& g, const std::vector<std::string>& items,
+                       std::string (*boolean)(const std::optional<bool>&)) {
+  auto num = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); };
+  for (const auto& item : items) {
+    auto it = g.grades.find(item);
+    row.push_back(it == g.grades.end() ? "" : std::to_string(it->second));
+  }
+  row.push_back(g.physis.value_or(""));
+  row.push_back(boolean(g.symptomatic));
+  row.push_back(g.lesion.value_or(""));
+  row.push_back(num(g.max_diameter_mm));
+  row.push_back(num(g.volume_ml));
+  row.push_back(num(g.si_ratio));
+}
 
 ExamRow read_exam_row(const ExamCells& r) {
   ExamRow row;

@@ -34,6 +34,12 @@ ExamRow read_exam_row(const ExamCells& cells);
 // `id_column`.
 std::string exam_row_column(const std::string& field, const std::string& id_column);
 
+// One site grading as table cells, appended to `row`: each grade item's value (empty when
+// not graded), physis, symptomatic (written by `boolean`: the tables differ there), lesion,
+// max_diameter_mm, volume_ml, si_ratio. The other direction of the lesion tables' columns.
+void append_site_cells(std::vector<std::string>& row, const SiteGrading& g, const std::vector<std::string>& items,
+                       std::string (*boolean)(const std::optional<bool>&));
+
 // `a;b; c` -> {a, b, c} (symptomatic_sites).
 std::vector<std::string> split_sites(const std::string& cell);
 

@@ -5,16 +5,6 @@
 
 namespace crmo::server {
 
-namespace {
-
-bool same(const store::ExamSummary& a, const store::ExamSummary& b) {
-  return a.id == b.id && a.patient_id == b.patient_id && a.date == b.date && a.timepoint == b.timepoint &&
-         a.reader == b.reader && a.revision == b.revision && a.graded_sites == b.graded_sites &&
-         a.updated_at == b.updated_at;
-}
-
-}  // namespace
-
 Json WorklistCache::rows(Services& s, const Caller& caller) {
   const bool researcher = caller.researcher();
   std::vector<store::ExamSummary> summaries = s.store.list_exams();
@@ -24,7 +14,7 @@ Json WorklistCache::rows(Services& s, const Caller& caller) {
     std::lock_guard<std::mutex> l(mutex_);
     for (std::size_t i = 0; i < summaries.size(); ++i) {
       auto it = by_id_.find(summaries[i].id);
-      if (it != by_id_.end() && same(it->second.summary, summaries[i])) {
+      if (it != by_id_.end() && it->second.summary == summaries[i]) {
         const auto& row = researcher ? it->second.researcher : it->second.clinician;
         if (row) out[i] = *row;
       }
@@ -55,12 +45,12 @@ Json WorklistCache::rows(Services& s, const Caller& caller) {
       const Exam& e = fetched.at(summaries[i].id);
       out[i] = worklist_row(s, researcher ? s.pseudonyms->for_display(e) : e, summaries[i]);
       auto a = after.find(summaries[i].id);
-      if (a != after.end() && same(a->second, summaries[i])) keep.push_back(i);
+      if (a != after.end() && a->second == summaries[i]) keep.push_back(i);
     }
     std::lock_guard<std::mutex> l(mutex_);
     for (std::size_t i : keep) {
       Entry& entry = by_id_[summaries[i].id];
-      if (!same(entry.summary, summaries[i])) entry = Entry{summaries[i], std::nullopt, std::nullopt};
+      if (entry.summary != summaries[i]) entry = Entry{summaries[i], std::nullopt, std::nullopt};
       (researcher ? entry.researcher : entry.clinician) = *out[i];
     }
   }

@@ -45,6 +45,7 @@ struct ExamSummary {
   std::int64_t revision = 0;
   int graded_sites = 0;
   std::string updated_at;
+  bool operator==(const ExamSummary&) const = default;
 };
 
 struct AuditRecord {
