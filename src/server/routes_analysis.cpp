@@ -15,6 +15,7 @@
 #include "report/agreement_section.hpp"
 #include "report/canvas.hpp"
 #include "server/pseudonyms.hpp"
+#include "server/readings.hpp"
 #include "server/views.hpp"
 
 namespace crmo::server {
@@ -41,14 +42,9 @@ Exam shown_reading(Services& s, const Call& c, const std::string& id, const std:
   if (!rec) throw HttpError(404, "no exam with id '" + id + "' (GET /api/exams lists them)");
   Exam exam = rec->exam;
   if (reader && *reader != exam.reader) {
-    bool found = false;
-    for (const Exam& r : s.store.all_readings())
-      if (r.id == *real && r.reader == *reader) {
-        exam = r;
-        found = true;
-        break;
-      }
-    if (!found) throw HttpError(404, "exam '" + id + "' has no reading by reader '" + *reader + "'");
+    auto r = s.store.find_reading(*real, *reader);
+    if (!r) throw HttpError(404, "exam '" + id + "' has no reading by reader '" + *reader + "'");
+    exam = reading_as_exam(exam, *r);
   }
   return c.caller.researcher() ? s.pseudonyms->for_display(exam) : exam;
 }
