@@ -1,6 +1,5 @@
 #include "imaging/dicom_header.hpp"
 
-#include <gdcmTrace.h>
 
 #include <charconv>
 #include <cmath>
@@ -27,16 +26,6 @@ std::vector<double> parse_numbers(std::string_view s) {
     pos = end + 1;
   }
   return out;
-}
-
-void quiet_gdcm() {
-  static const bool once = [] {
-    gdcm::Trace::SetDebug(false);
-    gdcm::Trace::SetWarning(false);
-    gdcm::Trace::SetError(false);
-    return true;
-  }();
-  (void)once;
 }
 
 namespace {

@@ -47,9 +47,6 @@ HeaderResult read_dicom_header(const std::string& path);
 // The same on bytes in memory (for the fuzz target and tests).
 HeaderResult read_dicom_header_from_memory(std::string_view bytes, const std::string& name);
 
-// Silences GDCM's warnings on stderr (crmo reports problems itself). Idempotent.
-void quiet_gdcm();
-
 // "1\2.5\-3" -> {1, 2.5, -3}; entries that are not numbers are skipped.
 std::vector<double> parse_numbers(std::string_view s);
 

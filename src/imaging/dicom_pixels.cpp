@@ -1,11 +1,5 @@
 #include "imaging/dicom_pixels.hpp"
 
-#include <gdcmImage.h>
-#include <gdcmImageReader.h>
-#include <gdcmPixelFormat.h>
-#include <gdcmTrace.h>
-#include <gdcmTransferSyntax.h>
-
 #include <atomic>
 #include <cstring>
 #include <map>
@@ -13,46 +7,33 @@
 #include <cstdio>
 
 #include "imaging/dicom_parse.hpp"
-#include "imaging/memory_stream.hpp"
+#include "imaging/compressed_pixels.hpp"
+#include "plugins/loader.hpp"
 
 namespace crmo::imaging {
 
 namespace {
 
-// Encapsulated (compressed) pixel data: GDCM's codecs (JPEG, JPEG-LS, JPEG 2000, RLE).
-// Only files crmo's own parser has walked without error get here.
+// Encapsulated (compressed) pixel data: GDCM's codecs, through the GDCM plugin. A program
+// that links gdcm_codec.cpp in (the fuzz target) uses it directly: the weak reference
+// below is then not null.
+extern "C" const char* crmo_gdcm_decode(const char*, std::size_t, std::size_t, int, std::uint16_t*)
+    __attribute__((weak));
+
 DecodedPixels decode_with_gdcm(std::string_view bytes, std::size_t n, int bits) {
-  quiet_gdcm();
   DecodedPixels out;
   try {
-    MemoryStream in(bytes);
-    gdcm::ImageReader reader;
-    reader.SetStream(in);
-    if (!reader.Read()) {
-      out.error = "pixel data could not be read";
-      return out;
-    }
-    const gdcm::Image& img = reader.GetImage();
-    const gdcm::PixelFormat pf = img.GetPixelFormat();
-    const unsigned long len = img.GetBufferLength();
-    if (pf.GetSamplesPerPixel() != 1 || pf.GetBitsAllocated() != static_cast<unsigned>(bits) ||
-        len < n * static_cast<std::size_t>(bits / 8)) {
-      out.error = "decoded pixel data does not match the header (rows, columns, frames, bits)";
-      return out;
-    }
-    std::vector<char> buf(len);
-    if (!img.GetBuffer(buf.data())) {
-      out.error = "compressed pixel data could not be decoded";
-      return out;
-    }
+    static CrmoGdcmDecode* const decode =
+        crmo_gdcm_decode ? &crmo_gdcm_decode
+                         : plugins::function<CrmoGdcmDecode>("gdcm", "crmo_gdcm_decode",
+                                                             "decoding compressed DICOM pixel data");
     out.data.resize(n);
-    if (bits == 16) {
-      std::memcpy(out.data.data(), buf.data(), n * 2);
-    } else {
-      for (std::size_t i = 0; i < n; ++i) out.data[i] = static_cast<unsigned char>(buf[i]);
+    if (const char* error = decode(bytes.data(), bytes.size(), n, bits, out.data.data())) {
+      out.error = error;
+      out.data.clear();
     }
   } catch (const std::exception& e) {
-    out.error = std::string("compressed pixel data could not be decoded: ") + e.what();
+    out.error = e.what();
     out.data.clear();
   }
   return out;

@@ -16,7 +16,9 @@ if [[ -z "$cxx" ]]; then
 fi
 mkdir -p "$work/obj" "$work/corpus"
 src="$root/src/imaging"
-sources=(dicom_parse dicom_header siemens_csa dicom_pixels dicom_series dicom_scan stations geometry volume)
+# gdcm_codec (the GDCM plugin's code) is linked in directly, so the fuzz target decodes
+# compressed pixels without loading the plugin (dicom_pixels.cpp's weak reference).
+sources=(dicom_parse dicom_header siemens_csa dicom_pixels gdcm_codec dicom_series dicom_scan stations geometry volume)
 echo "run_fuzz.sh: building the fuzz target with $cxx in $work"
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
        -I"$root/src" -I/usr/include/gdcm-3.0)
@@ -24,7 +26,7 @@ objs=()
 pids=()
 for s in "${sources[@]}"; do
   obj="$work/obj/$s.o"
-  if [[ ! -f "$obj" || "$src/$s.cpp" -nt "$obj" || -n "$(find "$src" -name '*.hpp' -newer "$obj" -print -quit)" ]]; then
+  if [[ ! -f "$obj" || "$src/$s.cpp" -nt "$obj" || -n "$(find "$src" "$root/src/plugins" -name '*.hpp' -newer "$obj" -print -quit)" ]]; then
     "$cxx" "${flags[@]}" -c "$src/$s.cpp" -o "$obj" &
     pids+=($!)
     if (( ${#pids[@]} >= $(nproc) )); then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
@@ -32,6 +34,8 @@ for s in "${sources[@]}"; do
   objs+=("$obj")
 done
 for p in "${pids[@]}"; do wait "$p"; done
+"$cxx" "${flags[@]}" -DCRMO_PLUGIN_ABI='"fuzz"' -DCRMO_BUILD_PLUGIN_DIR='"."' -c "$root/src/plugins/loader.cpp" -o "$work/obj/loader.o"
+objs+=("$work/obj/loader.o")
 "$cxx" "${flags[@]}" -fsanitize=fuzzer "$here/fuzz_dicom.cpp" "${objs[@]}" \
   -lgdcmMSFF -lgdcmDSED -lgdcmCommon -lz -lpthread -o "$work/fuzz_dicom"
 # Seeds: small real files (pydicom's test files, one file of each dcm_qa_nih vendor) and
