@@ -20,6 +20,7 @@
 #include "imaging/nifti.hpp"
 #include "imaging/projection.hpp"
 #include "imaging/stations.hpp"
+#include "imaging/stream_joined.hpp"
 
 namespace fs = std::filesystem;
 
@@ -61,17 +62,23 @@ class StageTimer {
   double cpu_;
 };
 
-void draw_pictures(const Volume& v, const std::string& stem, const IngestOptions& opt, nlohmann::json& m) {
+void draw_pictures(const PictureSource& src, const std::string& stem, const IngestOptions& opt, nlohmann::json& m) {
   PictureOptions po;
   po.out_dir = opt.out_dir;
   po.stem = stem;
   po.graded = opt.graded;
   po.marks = opt.marks;
-  nlohmann::json p = draw_exam_pictures(v, po);
+  nlohmann::json p = draw_exam_pictures(src, po);
   m["pictures"] = std::move(p["pictures"]);
   m["body"] = std::move(p["body"]);
   m["body"]["volume"] = stem;
   m["site_positions"] = std::move(p["sites"]);
+}
+
+void draw_pictures(const Volume& v, const std::string& stem, const IngestOptions& opt, nlohmann::json& m) {
+  PictureSource src{v, coronal_mip(v), [&v](std::size_t k) { return coronal_slice(v, k); }, {}};
+  src.row_max = row_max_of(v, src.mip);
+  draw_pictures(src, stem, opt, m);
 }
 
 }  // namespace
@@ -125,9 +132,9 @@ IngestResult ingest(const IngestOptions& opt) {
     if (opt.progress) opt.progress("read", steps, total_steps);
   };
   auto record_volume = [&](const Volume& v, const std::string& name, const std::string& kind,
-                           const nlohmann::json& extra) {
+                           const nlohmann::json& extra, std::size_t bytes) {
     ++res.volumes_written;
-    res.bytes_written += v.bytes();
+    res.bytes_written += bytes;
     nlohmann::json j = extra;
     j["file"] = name;
     j["kind"] = kind;
@@ -138,22 +145,27 @@ IngestResult ingest(const IngestOptions& opt) {
   auto write_volume = [&](const Volume& v, const std::string& name, const std::string& kind,
                           const nlohmann::json& extra) {
     write_nifti(v, (fs::path(opt.out_dir) / name).string(), NiftiOptions{true, false, 1, kind});
-    record_volume(v, name, kind, extra);
+    record_volume(v, name, kind, extra, v.bytes());
   };
-  // A whole body is written on a thread of its own while its pictures are drawn; the
-  // next sequence is read only when it is written (peak memory: one whole body).
+  // Two cores' worth of work at once: while one whole body is read (all threads), the one
+  // before it is written on a thread of its own and the STIR's pictures are drawn on
+  // another. At most two whole bodies are in memory (peak memory: docs/imaging.md).
   std::future<void> writing;
+  std::future<nlohmann::json> picturing;
+  std::size_t picture_group = 0;
   auto write_in_background = [&](std::shared_ptr<const Volume> v, const std::string& name, const std::string& kind,
                                  const nlohmann::json& extra) {
     if (writing.valid()) writing.get();
     const std::string path = (fs::path(opt.out_dir) / name).string();
     writing = std::async(std::launch::async, [v, path, kind] { write_nifti(*v, path, NiftiOptions{true, false, 1, kind}); });
-    record_volume(*v, name, kind, extra);
+    record_volume(*v, name, kind, extra, v->bytes());
   };
   bool pictures_done = false;
-  // Station groups: load, join, write, draw (one sequence in memory at a time).
-  for (const auto& g : groups) {
-    if (writing.valid()) writing.get();
+  // Station groups: load, join, write, draw.
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    const StationGroup& g = groups[gi];
+    // A third body waits until the pictures' body is let go.
+    if (picturing.valid() && picture_group + 1 < gi) picturing.wait();
     nlohmann::json st;
     st["id"] = g.id;
     st["description_stem"] = g.stem;
@@ -163,9 +175,47 @@ IngestResult ingest(const IngestOptions& opt) {
       plans.push_back(&planned.series[i]);
       st["series"].push_back(planned.series[i].id);
     }
+    const SeriesPlan& first = planned.series[g.series.front()];
+    const bool stir = looks_like_stir(g.stem, first.inversion_time);
+    if (!opt.write_stations && !opt.gzip && streamable(scan.headers, plans, g.join_axis)) {
+      // The usual exam: straight from the files into the NIfTI file, slice by slice.
+      if (writing.valid()) writing.get();
+      const std::string name = g.id + ext, path = (fs::path(opt.out_dir) / name).string();
+      auto body = std::make_shared<StreamedBody>(
+          stream_joined(scan.headers, plans, g.join_axis, path, "whole_body", problems, opt.threads));
+      for (std::size_t k = 0; k < plans.size(); ++k) step();
+      timer("load, join and write");
+      if (!body->error.empty()) {
+        problems.push_back({g.id, body->error});
+        st["error"] = body->error;
+        m["stations"].push_back(st);
+        continue;
+      }
+      st["overlap_mm"] = body->overlap_mm;
+      st["file"] = name;
+      st["stir"] = stir;
+      m["stations"].push_back(st);
+      record_volume(body->grid, name, "whole_body", {{"stations", g.id}, {"stir", stir}}, body->voxel_bytes);
+      if (stir && !pictures_done) {
+        if (opt.progress) opt.progress("pictures", 0, 1);
+        picturing = std::async(std::launch::async, [body, path, stem = g.id, &opt] {
+          const std::size_t ny = body->grid.dims.ny;
+          PictureSource src{body->grid, body->mip,
+                            [&](std::size_t k) { return streamed_coronal_slice(body->grid, path, k); },
+                            [&](std::size_t row, std::size_t depth) { return body->row_max[depth * ny + row]; }};
+          nlohmann::json p;
+          draw_pictures(src, stem, opt, p);
+          return p;
+        });
+        picture_group = gi;
+        pictures_done = true;
+      }
+      continue;
+    }
     JoinResult jr;
     if (opt.write_stations) {
       // Each station is written too: load them, then join.
+      if (writing.valid()) writing.get();
       std::vector<Volume> stations;
       std::vector<const Volume*> ptrs;
       stations.reserve(plans.size());
@@ -195,17 +245,19 @@ IngestResult ingest(const IngestOptions& opt) {
     }
     st["overlap_mm"] = jr.overlap_mm;
     st["file"] = g.id + ext;
-    const SeriesPlan& first = planned.series[g.series.front()];
-    const bool stir = looks_like_stir(g.stem, first.inversion_time);
     st["stir"] = stir;
     m["stations"].push_back(st);
     auto whole = std::make_shared<const Volume>(std::move(jr.volume));
     write_in_background(whole, g.id + ext, "whole_body", {{"stations", g.id}, {"stir", stir}});
     if (stir && !pictures_done) {
       if (opt.progress) opt.progress("pictures", 0, 1);
-      draw_pictures(*whole, g.id, opt, m);
+      picturing = std::async(std::launch::async, [whole, stem = g.id, &opt] {
+        nlohmann::json p;
+        draw_pictures(*whole, stem, opt, p);
+        return p;
+      });
+      picture_group = gi;
       pictures_done = true;
-      timer("pictures (while writing)");
     }
   }
   // Series that are not stations of a sequence.
@@ -227,6 +279,11 @@ IngestResult ingest(const IngestOptions& opt) {
       sj["file"] = s.id + ext;
     }
     m["series"].push_back(sj);
+  }
+  if (picturing.valid()) {
+    nlohmann::json p = picturing.get();
+    for (auto& [key, value] : p.items()) m[key] = std::move(value);
+    timer("pictures");
   }
   if (writing.valid()) writing.get();
   timer("volumes written");

@@ -11,9 +11,14 @@ namespace crmo::imaging {
 
 namespace {
 
-// One frame of 16-bit native little-endian pixels with one pread at the offset the
-// header scan found; false (and `error`) when the file is shorter than it says.
-bool read_native_frame(const DicomHeader& h, int frame, std::vector<std::uint16_t>& buf, std::string& error) {
+struct SliceJob {
+  std::size_t station, z;  // station, and its slice index
+  int frame;
+};
+
+}  // namespace
+
+bool read_native_frame(const DicomHeader& h, int frame, std::uint16_t* out, std::string& error) {
   const std::size_t n = static_cast<std::size_t>(h.rows) * static_cast<std::size_t>(h.cols);
   const std::uint64_t need = static_cast<std::uint64_t>(n) * 2;
   if (h.pixel_length < need * static_cast<std::uint64_t>(frame + 1)) {
@@ -25,8 +30,7 @@ bool read_native_frame(const DicomHeader& h, int frame, std::vector<std::uint16_
     error = "cannot read the file";
     return false;
   }
-  buf.resize(n);
-  auto* dst = reinterpret_cast<char*>(buf.data());
+  auto* dst = reinterpret_cast<char*>(out);
   std::uint64_t got = 0;
   const std::uint64_t at = h.pixel_offset + need * static_cast<std::uint64_t>(frame);
   while (got < need) {
@@ -41,13 +45,6 @@ bool read_native_frame(const DicomHeader& h, int frame, std::vector<std::uint16_
   }
   return true;
 }
-
-struct SliceJob {
-  std::size_t station, z;  // station, and its slice index
-  int frame;
-};
-
-}  // namespace
 
 JoinResult load_joined(const std::vector<DicomHeader>& headers, const std::vector<const SeriesPlan*>& stations,
                        int axis, std::vector<Problem>& problems, unsigned threads) {
@@ -121,7 +118,8 @@ JoinResult load_joined(const std::vector<DicomHeader>& headers, const std::vecto
       const std::size_t plane = g.dims.nx * g.dims.ny;
       const std::uint16_t* src;
       if (native) {
-        if (!read_native_frame(h, job.frame, buf, error)) break;
+        buf.resize(static_cast<std::size_t>(h.rows) * static_cast<std::size_t>(h.cols));
+        if (!read_native_frame(h, job.frame, buf.data(), error)) break;
         src = buf.data();
       } else if (job.frame < px.frames) {
         src = px.data.data() + static_cast<std::size_t>(job.frame) * plane;

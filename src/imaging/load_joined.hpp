@@ -6,12 +6,18 @@
 // volume and only the overlap rows are kept aside and blended; no station volume is
 // built. Other stations (resampled, mosaics, volumes in time) are loaded one by one and
 // joined by join_stations. The result is the same voxel for voxel either way.
+#include <string>
 #include <vector>
 
 #include "imaging/dicom_pixels.hpp"
 #include "imaging/join.hpp"
 
 namespace crmo::imaging {
+
+// One frame (rows x columns values) of a file with native 16-bit one-sample pixels
+// (h.native_pixels), by one pread at the offset the header scan found; false (and
+// `error`) when the file is shorter than it says or cannot be read.
+bool read_native_frame(const DicomHeader& h, int frame, std::uint16_t* out, std::string& error);
 
 JoinResult load_joined(const std::vector<DicomHeader>& headers, const std::vector<const SeriesPlan*>& stations,
                        int axis, std::vector<Problem>& problems, unsigned threads = 0);

@@ -209,7 +209,9 @@ std::array<double, 16> qform_matrix(double b, double c, double d, const Vec3& of
           0, 0, 0, 1};
 }
 
-void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& opt) {
+namespace {
+
+Nifti1Header make_header(const Volume& v, bool fits_i16, const NiftiOptions& opt, const std::string& path) {
   Nifti1Header h;
   const Geometry g = opt.flip_rows ? flipped(v.geom, 1, v.dims.ny) : v.geom;
   h.dim[0] = v.nt > 1 ? 4 : 3;
@@ -220,11 +222,6 @@ void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& o
   for (int i = 5; i < 8; ++i) h.dim[i] = 1;
   if (v.dims.nx > 32767 || v.dims.ny > 32767 || v.dims.nz > 32767 || v.nt > 32767)
     throw std::runtime_error("volume too large for NIfTI-1: " + path);
-  // Unsigned values above 32767 need uint16; otherwise int16, as dcm2niix writes.
-  std::uint16_t any_high = 0;
-  if (!v.is_signed)
-    for (auto x : v.data) any_high |= x;  // no early exit: the loop vectorises
-  const bool fits_i16 = (any_high & 0x8000) == 0;
   if (opt.labels_u8) {
     h.datatype = 2;
     h.bitpix = 8;
@@ -253,6 +250,25 @@ void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& o
   h.scl_slope = static_cast<float>(v.slope);
   h.scl_inter = static_cast<float>(v.intercept);
   std::strncpy(h.descrip, opt.description.c_str(), sizeof(h.descrip) - 1);
+  return h;
+}
+
+}  // namespace
+
+std::array<char, kNiftiVoxOffset> nifti_header(const Volume& grid, bool fits_i16, const NiftiOptions& opt) {
+  const Nifti1Header h = make_header(grid, fits_i16, opt, "");
+  std::array<char, kNiftiVoxOffset> head{};
+  std::memcpy(head.data(), &h, sizeof h);  // then 4 zero bytes: no extensions
+  return head;
+}
+
+void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& opt) {
+  // Unsigned values above 32767 need uint16; otherwise int16, as dcm2niix writes.
+  std::uint16_t any_high = 0;
+  if (!v.is_signed)
+    for (auto x : v.data) any_high |= x;  // no early exit: the loop vectorises
+  const bool fits_i16 = (any_high & 0x8000) == 0;
+  const Nifti1Header h = make_header(v, fits_i16, opt, path);
   // All or nothing: written beside the target, renamed into place when complete.
   const std::string tmp = path + ".part";
   struct Cleanup {
@@ -264,7 +280,7 @@ void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& o
   } cleanup{tmp};
   const bool gz = ends_with(path, ".gz");
   if (!gz && !opt.labels_u8) {
-    char head[352] = {};
+    char head[kNiftiVoxOffset] = {};
     std::memcpy(head, &h, sizeof h);  // then 4 zero bytes: no extensions
     write_raw(tmp, head, sizeof head, v, opt.flip_rows);
     if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);

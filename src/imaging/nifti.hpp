@@ -3,6 +3,8 @@
 // set from the volume's geometry (RAS, as NIfTI defines it). By default the rows are
 // stored bottom-up as dcm2niix does, so crmo's files match dcm2niix's voxel for voxel;
 // the affine says where each voxel is either way.
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -19,6 +21,13 @@ struct NiftiOptions {
 
 // Writes `v` to `path` (.nii.gz compresses). Throws std::runtime_error on I/O failure.
 void write_nifti(const Volume& v, const std::string& path, const NiftiOptions& opt = {});
+
+// Uncompressed single-file NIfTI: the header (348 bytes, then 4 zero bytes), voxels from
+// this offset on. For writers that stream the voxels themselves (stream_joined).
+constexpr std::size_t kNiftiVoxOffset = 352;
+// The header `write_nifti` writes for a volume with `grid`'s dims, geometry and value
+// scaling; `fits_i16`: every stored value below 32768 (int16), else uint16.
+std::array<char, kNiftiVoxOffset> nifti_header(const Volume& grid, bool fits_i16, const NiftiOptions& opt = {});
 
 struct NiftiRead {
   std::optional<Volume> volume;

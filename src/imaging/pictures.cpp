@@ -37,10 +37,17 @@ void body_window(const Picture& p, double threshold, double& lo, double& hi) {
 
 }  // namespace
 
-nlohmann::json draw_exam_pictures(const Volume& v, const PictureOptions& opt) {
+nlohmann::json draw_exam_pictures(const Volume& stir, const PictureOptions& opt) {
+  PictureSource src{stir, coronal_mip(stir), [&stir](std::size_t k) { return coronal_slice(stir, k); }, {}};
+  src.row_max = row_max_of(stir, src.mip);
+  return draw_exam_pictures(src, opt);
+}
+
+nlohmann::json draw_exam_pictures(const PictureSource& src, const PictureOptions& opt) {
   nlohmann::json out;
-  const Picture mip = coronal_mip(v);
-  const BodyFrame body = find_body_frame(v, mip);
+  const Volume& v = src.grid;
+  const Picture& mip = src.mip;
+  const BodyFrame body = find_body_frame(v, mip, src.row_max);
   out["body"] = {{"found", body.found},
                  {"vertex_z_mm", body.vertex_mm},
                  {"soles_z_mm", body.soles_mm},
@@ -107,7 +114,7 @@ nlohmann::json draw_exam_pictures(const Volume& v, const PictureOptions& opt) {
       return;
     }
     const auto& [why, k] = planes[p - 1];
-    const Picture pic = coronal_slice(v, k);
+    const Picture pic = src.coronal_slice(k);
     double l2, h2;
     body_window(pic, body.threshold, l2, h2);
     std::vector<SiteMark> near;

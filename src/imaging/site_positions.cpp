@@ -130,7 +130,23 @@ double otsu(const std::vector<float>& values) {
 
 }  // namespace
 
-BodyFrame find_body_frame(const Volume& v, const Picture& mip) {
+RowMax row_max_of(const Volume& v, const Picture& mip) {
+  return [&v, &mip](std::size_t row, std::size_t depth) {
+    std::size_t idx[3];
+    idx[mip.row_axis] = row;
+    idx[mip.depth_axis] = depth;
+    double m = -1e300;
+    for (std::size_t c = 0; c < mip.width; ++c) {
+      idx[mip.col_axis] = c;
+      m = std::max(m, v.value(v.index(idx[0], idx[1], idx[2])));
+    }
+    return m;
+  };
+}
+
+BodyFrame find_body_frame(const Volume& v, const Picture& mip) { return find_body_frame(v, mip, row_max_of(v, mip)); }
+
+BodyFrame find_body_frame(const Volume& v, const Picture& mip, const RowMax& row_max) {
   BodyFrame f;
   const std::size_t w = mip.width, h = mip.height;
   if (w < 4 || h < 4) return f;
@@ -204,16 +220,9 @@ BodyFrame find_body_frame(const Volume& v, const Picture& mip) {
   const std::size_t trunk_row =
       std::min(h - 1, top + static_cast<std::size_t>(0.35 * static_cast<double>(bottom - top)));
   long lo = -1, hi = -1;
+  const std::size_t row = mip.flip_rows ? h - 1 - trunk_row : trunk_row;
   for (std::size_t d = 0; d < n[mip.depth_axis]; ++d) {
-    std::size_t idx[3];
-    idx[mip.row_axis] = mip.flip_rows ? h - 1 - trunk_row : trunk_row;
-    idx[mip.depth_axis] = d;
-    bool any = false;
-    for (std::size_t c = 0; c < w && !any; ++c) {
-      idx[mip.col_axis] = c;
-      any = v.value(v.index(idx[0], idx[1], idx[2])) > f.threshold;
-    }
-    if (any) {
+    if (row_max(row, d) > f.threshold) {
       if (lo < 0) lo = static_cast<long>(d);
       hi = static_cast<long>(d);
     }

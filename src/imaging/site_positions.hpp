@@ -4,6 +4,7 @@
 // of those spans (child proportions), so graded sites can be marked on the pictures and a
 // seed point can be matched to a site. An approximation for orientation, not a
 // segmentation: docs/imaging.md says how it is made and how far it is off on the phantom.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,9 +23,16 @@ struct BodyFrame {
   double threshold = 0;                                // body/background on the MIP
 };
 
-// Landmarks from the coronal MIP of a STIR whole-body volume (`v` gives the front-back
-// centre). `found` is false when no body is visible.
+// The largest value along the MIP's column axis at index `row` of the volume's row axis
+// and index `depth` of its depth axis (what the front-back centre is found from).
+using RowMax = std::function<double(std::size_t row, std::size_t depth)>;
+
+// Landmarks from the coronal MIP of a STIR whole-body volume (`grid` gives dims and
+// geometry, `row_max` the front-back extent). `found` is false when no body is visible.
+BodyFrame find_body_frame(const Volume& grid, const Picture& mip, const RowMax& row_max);
+// The same, `row_max` read from the volume's voxels.
 BodyFrame find_body_frame(const Volume& v, const Picture& mip);
+RowMax row_max_of(const Volume& v, const Picture& mip);
 
 // Patient position (LPS mm) of "unit:side" on the body; nullopt for a site the table does
 // not know (a center's own atlas) or when no body was found.

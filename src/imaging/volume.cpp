@@ -11,14 +11,14 @@ namespace crmo::imaging {
 
 void Volume::allocate() {
   const std::size_t n = dims.count() * nt;
-  std::vector<std::uint16_t>().swap(data);
-  data.reserve(n);
+  VoxelBuffer().swap(data);
+  data.reserve(n);  // calloc: zeroed
   constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
   const auto begin = reinterpret_cast<std::uintptr_t>(data.data());
   const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), end = begin + n * sizeof(std::uint16_t);
   if (n * sizeof(std::uint16_t) >= 4 * kHuge && end > first)
     ::madvise(reinterpret_cast<void*>(first), (end - first) & ~(kHuge - 1), MADV_HUGEPAGE);  // a hint only
-  data.resize(n, 0);
+  data.resize(n);  // no second zeroing (ZeroedAllocator::construct)
 }
 
 void flip_axis(Volume& v, int a) {

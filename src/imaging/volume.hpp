@@ -3,12 +3,42 @@
 // Voxels keep the stored 16-bit DICOM values (signed or unsigned) plus the rescale
 // slope/intercept, as NIfTI does, so nothing is lost and memory stays 2 bytes a voxel.
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "imaging/geometry.hpp"
 
 namespace crmo::imaging {
+
+// Voxel memory that comes zeroed from the system (calloc: fresh pages from mmap for
+// volumes, which glibc then does not clear again). resize() does not write zeros over
+// it a second time, so a whole body's pages are first touched by the threads that load
+// it, in parallel, instead of by one memset (see Volume::allocate).
+template <typename T>
+struct ZeroedAllocator {
+  using value_type = T;
+  ZeroedAllocator() = default;
+  template <typename U>
+  ZeroedAllocator(const ZeroedAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) {
+    if (void* p = std::calloc(n, sizeof(T))) return static_cast<T*>(p);
+    throw std::bad_alloc();
+  }
+  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-initialised: the memory is zero already
+  }
+  template <typename U, typename... A>
+  void construct(U* p, A&&... a) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
+  friend bool operator==(const ZeroedAllocator&, const ZeroedAllocator&) { return true; }
+};
+using VoxelBuffer = std::vector<std::uint16_t, ZeroedAllocator<std::uint16_t>>;
 
 struct Volume {
   Dims dims;
@@ -17,10 +47,11 @@ struct Volume {
   bool is_signed = false;  // stored values are int16 bit patterns when true
   double slope = 1.0, intercept = 0.0;
   double repetition_time_s = 0.0;
-  std::vector<std::uint16_t> data;  // x fastest, then y, z, t
+  VoxelBuffer data;  // x fastest, then y, z, t
 
-  // Zeroed voxels; large volumes ask for transparent huge pages (a 47 MB whole body
-  // otherwise costs ~12,000 page faults on first touch).
+  // Zeroed voxels, from fresh memory (never grown in place: a resize within the
+  // capacity would keep old values). Large volumes ask for transparent huge pages (a
+  // 47 MB whole body otherwise costs ~12,000 page faults on first touch).
   void allocate();
   std::size_t index(std::size_t i, std::size_t j, std::size_t k) const {
     return (k * dims.ny + j) * dims.nx + i;
