@@ -128,21 +128,35 @@ void blend_row(const JoinLayout& lay, const std::vector<const Volume*>& stations
                const std::vector<const std::uint16_t*>& rows, std::size_t j, std::size_t k, int axis,
                std::uint16_t* out) {
   const std::size_t nx = lay.grid.dims.nx;
-  std::vector<double> sum(nx, 0.0), wsum(nx, 0.0);
+  thread_local std::vector<double> sum, wsum;  // a whole body has thousands of blended rows
+  sum.assign(nx, 0.0);
+  wsum.assign(nx, 0.0);
   for (std::size_t s = 0; s < lay.maps.size(); ++s) {
     if (!rows[s]) continue;
     const JoinMap& m = lay.maps[s];
     const Volume& v = *stations[s];
     const long shift = static_cast<long>(m.shift[0]);
-    const double row_w = axis == 0 ? 0.0 : m.weight(along(0, j, k, axis));  // one weight per row
-    for (std::size_t i = 0; i < nx; ++i) {
-      const long si = static_cast<long>(i) + shift;
-      if (si < 0 || si > static_cast<long>(v.dims.nx) - 1) continue;
-      const double w = axis == 0 ? m.weight(along(i, j, k, axis)) : row_w;
-      const std::uint16_t x = rows[s][si];
-      sum[i] += w * (v.is_signed ? static_cast<double>(static_cast<std::int16_t>(x)) : x);
-      wsum[i] += w;
+    // The columns this station covers: no test inside the loops, which then vectorise.
+    const long first = std::max(0L, -shift);
+    const long last = std::min(static_cast<long>(nx) - 1, static_cast<long>(v.dims.nx) - 1 - shift);
+    if (last < first) continue;
+    const std::uint16_t* src = rows[s] + shift;
+    const auto b = static_cast<std::size_t>(first), e = static_cast<std::size_t>(last) + 1;
+    if (axis == 0) {  // joined along the rows: a weight per column
+      for (std::size_t i = b; i < e; ++i) {
+        const double w = m.weight(along(i, j, k, axis));
+        sum[i] += w * (v.is_signed ? static_cast<double>(static_cast<std::int16_t>(src[i])) : src[i]);
+        wsum[i] += w;
+      }
+      continue;
     }
+    const double w = m.weight(along(0, j, k, axis));  // one weight per row
+    if (v.is_signed) {
+      for (std::size_t i = b; i < e; ++i) sum[i] += w * static_cast<double>(static_cast<std::int16_t>(src[i]));
+    } else {
+      for (std::size_t i = b; i < e; ++i) sum[i] += w * static_cast<double>(src[i]);
+    }
+    for (std::size_t i = b; i < e; ++i) wsum[i] += w;
   }
   for (std::size_t i = 0; i < nx; ++i)
     if (wsum[i] > 0) out[i] = store(sum[i] / wsum[i], lay.grid.is_signed);

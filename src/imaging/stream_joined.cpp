@@ -165,7 +165,6 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
           blend_row(lay, ptrs, rows, j, k, axis, dst);
         }
       }
-      for (std::uint16_t x : slice) high |= x;
       for (std::size_t j = 0; j < ny; ++j) {
         const std::uint16_t* r = slice.data() + (ny - 1 - j) * nx;
         double lo, hi;
@@ -182,6 +181,7 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
           }
           lo = a;
           hi = b;
+          high |= b;  // the int16/uint16 choice needs only whether some value has bit 15
         }
         out.row_max[k * ny + j] = std::max(lo * lay.grid.slope, hi * lay.grid.slope) + lay.grid.intercept;
       }
