@@ -1,6 +1,8 @@
 // crmo ingest DIR [--exam ID] --out DIR: reads a WB-MRI DICOM exam (folder or DICOMDIR),
 // joins the stations into whole-body volumes (NIfTI), draws the coronal STIR MIP and
 // slices (PNG) and writes manifest.json with series, stations, geometry and problems.
+#include <malloc.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -101,6 +103,12 @@ void register_ingest(CLI::App& app, Action& action) {
       }
       ProgressBar bar;
       o->ingest.progress = [&bar](const std::string& stage, std::size_t d, std::size_t t) { bar.update(stage, d, t); };
+      // Ingest's slice and picture buffers (1-5 MB each) are above glibc's mmap threshold:
+      // each would be fresh pages from the kernel, faulted in one by one and given back
+      // when freed (13,000 page faults, about a fifth of ingest's CPU). From the heap
+      // they are reused by the next sequence and picture instead.
+      ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
+      ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
       const imaging::IngestResult r = imaging::ingest(o->ingest);
       o->ingest.progress = nullptr;
       const auto& m = r.manifest;

@@ -71,23 +71,21 @@ Picture coronal_mip(const Volume& v) {
     // Fast path (coronal acquisitions): max over slices, plane by plane, on the stored
     // 16-bit values (a loop the compiler vectorises).
     const std::size_t plane = v.dims.nx * v.dims.ny;
-    std::vector<double> mx(plane);
     if (v.is_signed) {
       std::vector<std::int16_t> m(plane, INT16_MIN);
       for (std::size_t k = 0; k < v.dims.nz; ++k) {
         const std::uint16_t* src = v.data.data() + k * plane;
         for (std::size_t i = 0; i < plane; ++i) m[i] = std::max(m[i], static_cast<std::int16_t>(src[i]));
       }
-      std::copy(m.begin(), m.end(), mx.begin());
+      fill(v, p, [&](std::size_t* idx) { return m[idx[1] * v.dims.nx + idx[0]] * v.slope + v.intercept; });
     } else {
       std::vector<std::uint16_t> m(plane, 0);
       for (std::size_t k = 0; k < v.dims.nz; ++k) {
         const std::uint16_t* src = v.data.data() + k * plane;
         for (std::size_t i = 0; i < plane; ++i) m[i] = std::max(m[i], src[i]);
       }
-      std::copy(m.begin(), m.end(), mx.begin());
+      fill(v, p, [&](std::size_t* idx) { return m[idx[1] * v.dims.nx + idx[0]] * v.slope + v.intercept; });
     }
-    fill(v, p, [&](std::size_t* idx) { return mx[idx[1] * v.dims.nx + idx[0]] * v.slope + v.intercept; });
     return p;
   }
   fill(v, p, [&](std::size_t* idx) {
