@@ -199,10 +199,9 @@ IngestResult ingest(const IngestOptions& opt) {
       if (stir && !pictures_done) {
         if (opt.progress) opt.progress("pictures", 0, 1);
         picturing = std::async(std::launch::async, [body, path, stem = g.id, &opt] {
-          const std::size_t ny = body->grid.dims.ny;
-          PictureSource src{body->grid, body->mip,
-                            [&](std::size_t k) { return streamed_coronal_slice(body->grid, path, k); },
-                            [&](std::size_t row, std::size_t depth) { return body->row_max[depth * ny + row]; }};
+          PictureSource src{
+              body->grid, body->mip, [&](std::size_t k) { return streamed_coronal_slice(body->grid, path, k); },
+              [&](std::size_t row, std::size_t k) { return streamed_row_max(body->grid, path, row, k); }};
           nlohmann::json p;
           draw_pictures(src, stem, opt, p);
           return p;

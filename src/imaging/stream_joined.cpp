@@ -107,11 +107,9 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
 
   std::mutex m;
   bool write_failed = false;
-  std::uint16_t any_high = 0;
   std::vector<std::uint16_t> mip(plane,
                                  0);  // stored values, the file's row order
   std::vector<std::int16_t> mip_signed(lay.grid.is_signed ? plane : 0, INT16_MIN);
-  out.row_max.assign(nz * ny, 0.0);
   std::size_t wide = 0;
   for (const Volume& g : grids) wide = std::max(wide, g.dims.nx * g.dims.ny);
   // One worker per thread, each with its slice buffers and its own MIP, merged
@@ -121,7 +119,6 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
   parallel_for(workers, static_cast<unsigned>(workers), [&](std::size_t w) {
     std::vector<std::uint16_t> slice(plane), frames(wide * ns), max_u(lay.grid.is_signed ? 0 : plane, 0);
     std::vector<std::int16_t> max_s(lay.grid.is_signed ? plane : 0, INT16_MIN);
-    std::uint16_t high = 0;
     bool ok = true;
     for (std::size_t k = w; k < nz; k += workers) {
       std::fill(slice.begin(), slice.end(), 0);
@@ -165,26 +162,6 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
           blend_row(lay, ptrs, rows, j, k, axis, dst);
         }
       }
-      for (std::size_t j = 0; j < ny; ++j) {
-        const std::uint16_t* r = slice.data() + (ny - 1 - j) * nx;
-        double lo, hi;
-        if (lay.grid.is_signed) {
-          const auto [a, b] = std::minmax_element(reinterpret_cast<const std::int16_t*>(r),
-                                                  reinterpret_cast<const std::int16_t*>(r) + nx);
-          lo = *a;
-          hi = *b;
-        } else {
-          std::uint16_t a = 65535, b = 0;
-          for (std::size_t i = 0; i < nx; ++i) {  // vectorises (minmax_element does not)
-            a = std::min(a, r[i]);
-            b = std::max(b, r[i]);
-          }
-          lo = a;
-          hi = b;
-          high |= b;  // the int16/uint16 choice needs only whether some value has bit 15
-        }
-        out.row_max[k * ny + j] = std::max(lo * lay.grid.slope, hi * lay.grid.slope) + lay.grid.intercept;
-      }
       if (lay.grid.is_signed) {
         for (std::size_t i = 0; i < plane; ++i) max_s[i] = std::max(max_s[i], static_cast<std::int16_t>(slice[i]));
       } else {
@@ -194,12 +171,15 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
     }
     std::lock_guard lock(m);
     if (!ok) write_failed = true;
-    any_high |= high;
     for (std::size_t i = 0; i < max_s.size(); ++i) mip_signed[i] = std::max(mip_signed[i], max_s[i]);
     for (std::size_t i = 0; i < max_u.size(); ++i) mip[i] = std::max(mip[i], max_u[i]);
   });
   NiftiOptions opt;
   opt.description = description;
+  // Some value with bit 15 set (uint16 then, else int16) shows in the MIP.
+  std::uint16_t any_high = 0;
+  if (!lay.grid.is_signed)
+    for (std::uint16_t x : mip) any_high |= x;
   const bool fits_i16 = lay.grid.is_signed || (any_high & 0x8000) == 0;
   const auto head = nifti_header(lay.grid, fits_i16, opt);
   if (write_failed || !pwrite_all(fd, head.data(), head.size(), 0)) throw std::runtime_error("write failed: " + tmp);
@@ -212,6 +192,24 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
   if (lay.grid.is_signed) std::copy(mip_signed.begin(), mip_signed.end(), mip.begin());
   out.mip = coronal_mip(plane_in_memory_order(lay.grid, 0, mip.data()));
   return out;
+}
+
+double streamed_row_max(const Volume& grid, const std::string& path, std::size_t row, std::size_t k) {
+  const std::size_t nx = grid.dims.nx, ny = grid.dims.ny;
+  std::vector<std::uint16_t> r(nx);
+  const std::size_t at = kNiftiVoxOffset + ((k * ny) + (ny - 1 - row)) * nx * 2;  // rows bottom-up
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot read " + path);
+  const ssize_t got = ::pread(fd, r.data(), nx * 2, static_cast<off_t>(at));
+  ::close(fd);
+  if (got != static_cast<ssize_t>(nx * 2))
+    throw std::runtime_error("cannot read row " + std::to_string(row) + " of slice " + std::to_string(k) + " of " + path);
+  double m = -1e300;
+  for (std::uint16_t x : r) {
+    const double raw = grid.is_signed ? static_cast<double>(static_cast<std::int16_t>(x)) : x;
+    m = std::max(m, raw * grid.slope + grid.intercept);
+  }
+  return m;
 }
 
 Picture streamed_coronal_slice(const Volume& grid, const std::string& path, std::size_t k) {

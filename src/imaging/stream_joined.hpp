@@ -24,7 +24,6 @@ bool streamable(const std::vector<DicomHeader>& headers, const std::vector<const
 struct StreamedBody {
   Volume grid;  // dims, geometry (rows top-down, as in memory), value scaling; no voxels
   Picture mip;  // coronal_mip of the joined volume
-  std::vector<double> row_max;  // [k * ny + j]: largest value of row j of slice k (RowMax)
   std::vector<double> overlap_mm;
   std::string error;  // empty on success (then the file is complete)
   std::size_t voxel_bytes = 0;
@@ -40,5 +39,7 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
 // Coronal slice `k` (of the depth axis, here the file's slices) of a body stream_joined
 // wrote to `path`, read back from the file, as coronal_slice would draw it from memory.
 Picture streamed_coronal_slice(const Volume& grid, const std::string& path, std::size_t k);
+// RowMax (site_positions.hpp) of such a body: row `row` (top-down) of slice `k`, read back.
+double streamed_row_max(const Volume& grid, const std::string& path, std::size_t row, std::size_t k);
 
 }  // namespace crmo::imaging
