@@ -119,15 +119,21 @@ PngInfo write_png(const Picture& pic, const std::string& path, double lo, double
   const double base = std::min(pic.pixel_w_mm, pic.pixel_h_mm);
   const double sx = scale * pic.pixel_w_mm / base, sy = scale * pic.pixel_h_mm / base;
   const int ow = std::max(1, static_cast<int>(std::lround(w * sx))), oh = std::max(1, static_cast<int>(std::lround(h * sy)));
+  // Square pixels at scale 1 (the usual coronal WB-MRI) are drawn on as they are: the
+  // resampling would be an exact copy into a second surface.
+  const bool resample = ow != w || oh != h;
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> out(
-      cairo_image_surface_create(CAIRO_FORMAT_RGB24, ow, oh), &cairo_surface_destroy);
+      resample ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, ow, oh) : cairo_surface_reference(src.get()),
+      &cairo_surface_destroy);
   std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(out.get()), &cairo_destroy);
-  cairo_save(cr.get());
-  cairo_scale(cr.get(), sx, sy);
-  cairo_set_source_surface(cr.get(), src.get(), 0, 0);
-  cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_BILINEAR);
-  cairo_paint(cr.get());
-  cairo_restore(cr.get());
+  if (resample) {
+    cairo_save(cr.get());
+    cairo_scale(cr.get(), sx, sy);
+    cairo_set_source_surface(cr.get(), src.get(), 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_BILINEAR);
+    cairo_paint(cr.get());
+    cairo_restore(cr.get());
+  }
   cairo_select_font_face(cr.get(), "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size(cr.get(), std::max(10.0, 11.0 * scale));
   for (const auto& m : marks) {
