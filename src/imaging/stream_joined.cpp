@@ -1,9 +1,12 @@
 #include "imaging/stream_joined.hpp"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -45,6 +48,39 @@ Volume plane_in_memory_order(const Volume& grid, std::size_t k, const std::uint1
   for (std::size_t j = 0; j < ny; ++j)
     std::copy(file_rows + (ny - 1 - j) * nx, file_rows + (ny - j) * nx, v.data.data() + j * nx);
   return v;
+}
+
+// Frame `frame` of a file with native 16-bit pixels, row r read into to[r] (rows nobody
+// needs into `discard`) by preadv: the checks and messages of read_native_frame.
+bool read_native_rows(const DicomHeader& h, int frame, const std::vector<std::uint16_t*>& to, std::uint16_t* discard,
+                      std::string& error) {
+  const std::size_t row_bytes = static_cast<std::size_t>(h.cols) * 2;
+  const std::uint64_t need = static_cast<std::uint64_t>(row_bytes) * static_cast<std::uint64_t>(h.rows);
+  if (h.pixel_length < need * static_cast<std::uint64_t>(frame + 1)) {
+    error = "pixel data length " + std::to_string(h.pixel_length) + " does not match rows x columns x frames";
+    return false;
+  }
+  const int fd = ::open(h.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = "cannot read the file";
+    return false;
+  }
+  const std::uint64_t at = h.pixel_offset + need * static_cast<std::uint64_t>(frame);
+  std::uint64_t got = 0;
+  std::vector<iovec> iov;
+  for (std::size_t first = 0; first < to.size() && got == first * row_bytes; first += IOV_MAX) {
+    const std::size_t n = std::min<std::size_t>(IOV_MAX, to.size() - first);
+    iov.clear();
+    for (std::size_t r = first; r < first + n; ++r) iov.push_back({to[r] ? to[r] : discard, row_bytes});
+    const ssize_t r = ::preadv(fd, iov.data(), static_cast<int>(n), static_cast<off_t>(at + got));
+    if (r > 0) got += static_cast<std::uint64_t>(r);
+  }
+  ::close(fd);
+  if (got < need) {  // a short read is the end of the file: regular files read fully otherwise
+    error = "pixel data truncated: " + std::to_string(got) + " of " + std::to_string(need) + " bytes";
+    return false;
+  }
+  return true;
 }
 
 std::vector<const Volume*> pointers(const std::vector<Volume>& v) {
@@ -116,35 +152,55 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
   // at the end.
   const std::size_t workers =
       std::min<std::size_t>(nz, threads ? threads : std::max(1u, std::thread::hardware_concurrency()));
+  // Stations on the grid's columns (the usual case) have their rows read straight to
+  // their place in the slice (rows reversed, as the file stores them): one copy, by the
+  // kernel. Overlap rows, and every row of a station shifted sideways, go to `frames`.
+  std::vector<char> direct(ns);
+  for (std::size_t s = 0; s < ns; ++s) direct[s] = grids[s].dims.nx == nx && lay.maps[s].shift[0] == 0;
   parallel_for(workers, static_cast<unsigned>(workers), [&](std::size_t w) {
     std::vector<std::uint16_t> slice(plane), frames(wide * ns), max_u(lay.grid.is_signed ? 0 : plane, 0);
     std::vector<std::int16_t> max_s(lay.grid.is_signed ? plane : 0, INT16_MIN);
+    std::vector<std::uint16_t> discard(wide);
+    std::vector<int> owners(ny);
+    std::vector<std::uint16_t*> to;
     bool ok = true;
     for (std::size_t k = w; k < nz; k += workers) {
       std::fill(slice.begin(), slice.end(), 0);
-      // Each station's slice for this output slice, read once (zeros where
-      // unreadable).
+      for (std::size_t j = 0; j < ny; ++j) owners[j] = lay.row_owner(ptrs, j, k, axis);
+      // Each station's slice for this output slice, read once (zeros where unreadable).
       std::vector<const std::uint16_t*> base(ns, nullptr);
       for (std::size_t s = 0; s < ns; ++s) {
         const double sk = static_cast<double>(k) + lay.maps[s].shift[2];
         if (sk < 0 || sk > grids[s].dims.nz - 1.0) continue;
         const SliceRef& ref = stations[s]->slices[static_cast<std::size_t>(sk)];
         const DicomHeader& h = headers[ref.header];
+        const std::size_t sny = grids[s].dims.ny, snx = grids[s].dims.nx;
+        const long shift_j = std::lround(lay.maps[s].shift[1]);
+        std::uint16_t* side = frames.data() + s * wide;
+        to.assign(sny, nullptr);
+        for (std::size_t js = 0; js < sny; ++js) {
+          const long j = static_cast<long>(js) - shift_j;
+          if (j < 0 || j >= static_cast<long>(ny)) continue;
+          const int owner = owners[static_cast<std::size_t>(j)];
+          if (direct[s] && owner == static_cast<int>(s))
+            to[js] = slice.data() + (ny - 1 - static_cast<std::size_t>(j)) * nx;
+          else if (owner == -2 || (!direct[s] && owner == static_cast<int>(s)))
+            to[js] = side + js * snx;
+        }
         std::string error;
-        if (!read_native_frame(h, ref.frame, frames.data() + s * wide, error)) {
-          std::fill(frames.begin() + static_cast<long>(s * wide), frames.begin() + static_cast<long>((s + 1) * wide),
-                    0);
+        if (!read_native_rows(h, ref.frame, to, discard.data(), error)) {
+          for (std::uint16_t* row : to)
+            if (row) std::fill(row, row + snx, 0);
           std::lock_guard lock(m);
           problems.push_back({h.path, error});
         }
-        base[s] = frames.data() + s * wide;
+        base[s] = side;
       }
-      // Rows as join_stations places them; row j is stored at ny-1-j
-      // (bottom-up).
+      // Rows as join_stations places them; row j is stored at ny-1-j (bottom-up).
       std::vector<const std::uint16_t*> rows(ns);
       for (std::size_t j = 0; j < ny; ++j) {
-        const int owner = lay.row_owner(ptrs, j, k, axis);
-        if (owner == -1) continue;
+        const int owner = owners[j];
+        if (owner == -1 || (owner >= 0 && direct[static_cast<std::size_t>(owner)])) continue;
         for (std::size_t s = 0; s < ns; ++s) {
           const double sj = j + lay.maps[s].shift[1];
           const bool covers = base[s] && sj >= 0 && sj <= grids[s].dims.ny - 1.0;
