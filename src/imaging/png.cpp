@@ -31,9 +31,14 @@ bool all_grey(const unsigned char* data, int w, int h, int stride) {
   return true;
 }
 
+// What the rows to write hold: 8-bit grey, or cairo's RGB24 written as grey (every pixel
+// grey) or as RGB.
+enum class Rows { grey8, xrgb_as_grey, xrgb_as_rgb };
+
 // libpng reports errors by longjmp: kept in a function of its own, nothing to clobber.
 bool write_rows(png_structp png, png_infop info, std::FILE* f, const unsigned char* data, int w, int h, int stride,
-                bool grey, unsigned char* row) {
+                Rows kind, unsigned char* row) {
+  const bool grey = kind != Rows::xrgb_as_rgb;
   if (setjmp(png_jmpbuf(png))) return false;
   png_init_io(png, f);
   // Level 1 and the "sub" filter alone (libpng otherwise tries five filters on every row);
@@ -47,6 +52,10 @@ bool write_rows(png_structp png, png_infop info, std::FILE* f, const unsigned ch
                PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
   for (int y = 0; y < h; ++y) {
+    if (kind == Rows::grey8) {
+      png_write_row(png, data + static_cast<std::size_t>(y) * stride);
+      continue;
+    }
     const auto* px = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::size_t>(y) * stride);
     if (grey) {
       for (int x = 0; x < w; ++x) row[x] = static_cast<unsigned char>(px[x]);
@@ -65,23 +74,45 @@ bool write_rows(png_structp png, png_infop info, std::FILE* f, const unsigned ch
 
 // cairo's PNG writer compresses at zlib's default level, a third of ingest's CPU time;
 // pictures are written with libpng at level 1 instead, all or nothing.
-void save_png(cairo_surface_t* s, const std::string& path) {
-  const int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+void save_png(const unsigned char* data, int w, int h, int stride, Rows kind, const std::string& path) {
   const std::string tmp = path + ".part";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw std::runtime_error("cannot write " + path);
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
-  const unsigned char* data = cairo_image_surface_get_data(s);
-  const int stride = cairo_image_surface_get_stride(s);
-  const bool grey = all_grey(data, w, h, stride);
   std::vector<unsigned char> row(static_cast<std::size_t>(w) * 3);
-  bool ok = png && info && write_rows(png, info, f, data, w, h, stride, grey, row.data());
+  bool ok = png && info && write_rows(png, info, f, data, w, h, stride, kind, row.data());
   png_destroy_write_struct(png ? &png : nullptr, info ? &info : nullptr);
   ok = std::fclose(f) == 0 && ok;
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
     throw std::runtime_error("cannot write " + path);
+  }
+}
+
+void save_png(cairo_surface_t* s, const std::string& path) {
+  const int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+  const unsigned char* data = cairo_image_surface_get_data(s);
+  const int stride = cairo_image_surface_get_stride(s);
+  save_png(data, w, h, stride, all_grey(data, w, h, stride) ? Rows::xrgb_as_grey : Rows::xrgb_as_rgb, path);
+}
+
+// The picture's grey levels through the window [lo, hi], row by row: put(row, g), where
+// g[c] is column c's level.
+template <typename Put>
+void window(const Picture& pic, double lo, double hi, Put&& put) {
+  const double range = hi > lo ? hi - lo : 1;
+  std::vector<std::uint32_t> g(pic.width);
+  for (std::size_t r = 0; r < pic.height; ++r) {
+    const float* v = pic.values.data() + r * pic.width;
+    for (std::size_t c = 0; c < pic.width; ++c) {
+      // std::clamp's result without its branches, so that the loop vectorises.
+      double x = (v[c] - lo) / range;
+      x = x < 0.0 ? 0.0 : x;
+      x = x > 1.0 ? 1.0 : x;
+      g[c] = static_cast<std::uint32_t>(static_cast<std::int32_t>(x * 255.0 + 0.5));
+    }
+    put(r, g.data());
   }
 }
 
@@ -98,30 +129,34 @@ PngInfo write_png(const Picture& pic, const std::string& path, double lo, double
   PngInfo info;
   if (pic.width == 0 || pic.height == 0) throw std::runtime_error("empty picture: " + path);
   const int w = static_cast<int>(pic.width), h = static_cast<int>(pic.height);
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> src(
-      cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), &cairo_surface_destroy);
-  unsigned char* data = cairo_image_surface_get_data(src.get());
-  const int stride = cairo_image_surface_get_stride(src.get());
-  const double range = hi > lo ? hi - lo : 1;
-  for (int r = 0; r < h; ++r) {
-    auto* row = reinterpret_cast<std::uint32_t*>(data + r * stride);
-    for (int c = 0; c < w; ++c) {
-      // std::clamp's result without its branches, so that the loop vectorises.
-      double x = (pic.values[static_cast<std::size_t>(r) * pic.width + c] - lo) / range;
-      x = x < 0.0 ? 0.0 : x;
-      x = x > 1.0 ? 1.0 : x;
-      const auto g = static_cast<std::uint32_t>(static_cast<std::int32_t>(x * 255.0 + 0.5));
-      row[c] = (g << 16) | (g << 8) | g;
-    }
-  }
-  cairo_surface_mark_dirty(src.get());
   // Square display pixels: the finer spacing maps to `scale` output pixels.
   const double base = std::min(pic.pixel_w_mm, pic.pixel_h_mm);
   const double sx = scale * pic.pixel_w_mm / base, sy = scale * pic.pixel_h_mm / base;
   const int ow = std::max(1, static_cast<int>(std::lround(w * sx))), oh = std::max(1, static_cast<int>(std::lround(h * sy)));
+  const bool resample = ow != w || oh != h;
+  if (!resample && marks.empty()) {
+    // Nothing to draw (no marks, square pixels at scale 1): grey bytes straight to libpng,
+    // the same file the cairo path writes.
+    std::vector<unsigned char> grey(pic.width * pic.height);
+    window(pic, lo, hi, [&](std::size_t r, const std::uint32_t* g) {
+      std::copy(g, g + pic.width, grey.begin() + static_cast<long>(r * pic.width));
+    });
+    save_png(grey.data(), w, h, w, Rows::grey8, path);
+    info.width = w;
+    info.height = h;
+    return info;
+  }
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> src(
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), &cairo_surface_destroy);
+  unsigned char* data = cairo_image_surface_get_data(src.get());
+  const int stride = cairo_image_surface_get_stride(src.get());
+  window(pic, lo, hi, [&](std::size_t r, const std::uint32_t* g) {
+    auto* row = reinterpret_cast<std::uint32_t*>(data + r * static_cast<std::size_t>(stride));
+    for (std::size_t c = 0; c < pic.width; ++c) row[c] = (g[c] << 16) | (g[c] << 8) | g[c];
+  });
+  cairo_surface_mark_dirty(src.get());
   // Square pixels at scale 1 (the usual coronal WB-MRI) are drawn on as they are: the
   // resampling would be an exact copy into a second surface.
-  const bool resample = ow != w || oh != h;
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> out(
       resample ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, ow, oh) : cairo_surface_reference(src.get()),
       &cairo_surface_destroy);
