@@ -1,10 +1,12 @@
-// The PostgreSQL backend through libpq: text parameters whose types the server infers
-// from the statement, so the same SQL text serves SQLite and PostgreSQL.
-#include <libpq-fe.h>
-
+// The PostgreSQL backend: text parameters whose types the server infers from the
+// statement, so the same SQL text serves SQLite and PostgreSQL. libpq itself lives in the
+// postgresql plugin (postgresql/libpq_api.hpp says why and how errors cross); this side
+// binds parameters, keeps transaction state and throws the store's errors.
 #include <fmt/format.h>
 
+#include "plugins/loader.hpp"
 #include "store/connection.hpp"
+#include "store/postgresql/libpq_api.hpp"
 
 namespace crmo::store {
 
@@ -21,23 +23,23 @@ std::string without_password(const std::string& url) {
   return url.substr(0, colon) + url.substr(at);
 }
 
+// Loaded on the first PostgreSQL connection; a plugin that cannot be loaded is the
+// loader's std::runtime_error naming every file tried (the CLI exits 1).
+const CrmoPgApi& libpq() {
+  static const CrmoPgApi* api =
+      plugins::function<CrmoPostgresqlApi>("postgresql", "crmo_postgresql_api", "the store on PostgreSQL, libpq")();
+  return *api;
+}
+
 class PgConnection final : public Connection {
  public:
-  explicit PgConnection(const std::string& url) : location_(without_password(url)) {
-    // A server that does not answer fails within 10 s unless the URL says otherwise
-    // (parameters expanded from the URL override the ones before it).
-    const char* keys[] = {"connect_timeout", "dbname", nullptr};
-    const char* values[] = {"10", url.c_str(), nullptr};
-    conn_ = PQconnectdbParams(keys, values, 1);
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      std::string msg = PQerrorMessage(conn_);
-      PQfinish(conn_);
-      conn_ = nullptr;
-      throw DatabaseError("cannot connect to PostgreSQL " + location_ + ": " + msg);
-    }
+  explicit PgConnection(const std::string& url) : pq_(libpq()), location_(without_password(url)) {
+    std::string error;
+    session_ = pq_.connect(url.c_str(), &error);
+    if (!session_) throw DatabaseError("cannot connect to PostgreSQL " + location_ + ": " + error);
     script("SET client_min_messages = warning; SET extra_float_digits = 1");
   }
-  ~PgConnection() override { PQfinish(conn_); }
+  ~PgConnection() override { pq_.finish(session_); }
 
   Backend backend() const override { return Backend::PostgreSQL; }
   std::string location() const override { return location_; }
@@ -66,38 +68,17 @@ class PgConnection final : public Connection {
       if (!found[k]) throw DatabaseError("no value for parameter :" + names[k] + " in: " + sql.substr(0, 200));
     std::vector<const char*> ptrs;
     for (const auto& t : texts) ptrs.push_back(t ? t->c_str() : nullptr);
-    PGresult* res = PQexecParams(conn_, numbered.c_str(), static_cast<int>(ptrs.size()), nullptr, ptrs.data(),
-                                 nullptr, nullptr, 0);
-    Guard g{res};
-    auto status = PQresultStatus(res);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-      throw DatabaseError("PostgreSQL: " + message(res) + " in: " + sql.substr(0, 200));
     Rows out;
-    int ncol = PQnfields(res);
-    for (int c = 0; c < ncol; ++c) out.columns.emplace_back(PQfname(res, c));
-    int nrow = PQntuples(res);
-    for (int r = 0; r < nrow; ++r) {
-      std::vector<std::optional<std::string>> row;
-      for (int c = 0; c < ncol; ++c) {
-        if (PQgetisnull(res, r, c)) row.emplace_back(std::nullopt);
-        else row.emplace_back(std::string(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c))));
-      }
-      out.rows.push_back(std::move(row));
-    }
-    if (changed) {
-      const char* t = PQcmdTuples(res);
-      *changed = (t && *t) ? std::stoll(t) : 0;
-    }
+    std::string error;
+    if (!pq_.query(session_, numbered.c_str(), static_cast<int>(ptrs.size()), ptrs.data(), &out, changed, &error))
+      throw DatabaseError("PostgreSQL: " + error + " in: " + sql.substr(0, 200));
     return out;
   }
 
   void script(const std::string& sql) override {
     reconnect_if_lost();
-    PGresult* res = PQexec(conn_, sql.c_str());
-    Guard g{res};
-    auto status = PQresultStatus(res);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-      throw DatabaseError("PostgreSQL: " + message(res));
+    std::string error;
+    if (!pq_.script(session_, sql.c_str(), &error)) throw DatabaseError("PostgreSQL: " + error);
   }
   void begin() override {
     script("BEGIN");
@@ -109,36 +90,22 @@ class PgConnection final : public Connection {
   }
   void rollback() override {
     in_transaction_ = false;
-    if (PQstatus(conn_) == CONNECTION_OK) script("ROLLBACK");
+    if (pq_.connected(session_)) script("ROLLBACK");
   }
 
  private:
   // A server restart breaks the connection; outside a transaction nothing is lost by
   // connecting again (inside one, the error reaches the caller and the work rolls back).
   void reconnect_if_lost() {
-    if (in_transaction_ || PQstatus(conn_) == CONNECTION_OK) return;
-    PQreset(conn_);
-    if (PQstatus(conn_) != CONNECTION_OK)
+    if (in_transaction_ || pq_.connected(session_)) return;
+    if (!pq_.reset(session_))
       throw DatabaseError("lost the connection to PostgreSQL " + location_ + " and could not connect again");
-    PGresult* res = PQexec(conn_, "SET client_min_messages = warning; SET extra_float_digits = 1");
-    PQclear(res);
+    std::string ignored;
+    pq_.script(session_, "SET client_min_messages = warning; SET extra_float_digits = 1", &ignored);
   }
-  // The primary message and SQLSTATE only: the DETAIL line can quote row values
-  // (patient ids), and error messages may end up in logs.
-  std::string message(PGresult* res) const {
-    const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    std::string out = primary ? primary : PQerrorMessage(conn_);
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    if (state) out += std::string(" (SQLSTATE ") + state + ")";
-    return out;
-  }
-  struct Guard {
-    PGresult* r;
-    ~Guard() { PQclear(r); }
-  };
+  const CrmoPgApi& pq_;
   std::string location_;
-  PGconn* conn_ = nullptr;
+  void* session_ = nullptr;
   bool in_transaction_ = false;
 };
 
