@@ -4,14 +4,13 @@
 // Characteristics and Clean Descriptors. The per-attribute actions are data
 // (data/exchange/deid-basic-profile.csv); attributes the table does not name follow the
 // rules of docs/exchange.md (private and overlay/curve groups removed, other UIDs
-// replaced, other dates shifted, other person names emptied, the rest kept).
+// replaced, other dates shifted, other person names emptied, the rest kept). The files are
+// read and written by the DCMTK plugin (dcmtk_plugin.hpp), loaded on the first call.
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "exchange/pseudonym.hpp"
-
-class DcmDataset;
 
 namespace crmo::exchange {
 
@@ -23,12 +22,6 @@ struct DeidRule {
 
 // The table compiled into crmo.
 const std::vector<DeidRule>& basic_profile_rules();
-
-// De-identifies a dataset in memory (the same rules as a file). The content tree of an SR
-// written by crmo (Modality SR, Manufacturer crmo: codes, numbers, atlas sites) is kept
-// and de-identified item by item; in any other object ContentSequence is removed.
-// Throws std::runtime_error when Burned In Annotation is YES.
-void deidentify_dataset(DcmDataset& ds, const Pseudonymizer& p);
 
 // De-identifies one file; throws std::runtime_error when it is not DICOM or carries
 // burned-in annotation. Returns the new SOP Instance UID.

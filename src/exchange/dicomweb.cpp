@@ -4,11 +4,10 @@
 #include <memory>
 #include <stdexcept>
 
-#include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dctk.h>
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include "exchange/dcmtk_plugin.hpp"
 #include "exchange/multipart.hpp"
 #include "formats/input_error.hpp"
 
@@ -89,21 +88,6 @@ int json_int(const nlohmann::json& o, const std::string& tag) {
   }
 }
 
-// The study, series and instance UIDs of a retrieved file (its header only).
-struct FileUids {
-  std::string study, series, sop;
-};
-FileUids read_uids(const fs::path& file) {
-  DcmFileFormat f;
-  if (f.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, 1024).bad()) return {};
-  FileUids u;
-  OFString s;
-  if (f.getDataset()->findAndGetOFString(DCM_StudyInstanceUID, s).good()) u.study = s.c_str();
-  if (f.getDataset()->findAndGetOFString(DCM_SeriesInstanceUID, s).good()) u.series = s.c_str();
-  if (f.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, s).good()) u.sop = s.c_str();
-  return u;
-}
-
 }  // namespace
 
 std::string dicom_json_string(const nlohmann::json& object, const std::string& tag) {
@@ -175,6 +159,9 @@ std::vector<RetrievedInstance> wado_retrieve(const DicomwebServer& server, const
                                              const std::function<void(std::size_t, std::size_t)>& progress) {
   if (!is_uid(study_uid)) throw InputError("--study", "not a DICOM UID: '" + study_uid + "'");
   if (series_uid && !is_uid(*series_uid)) throw InputError("--series", "not a DICOM UID: '" + *series_uid + "'");
+  // Each instance's UIDs are checked with DCMTK: its plugin is loaded before anything is
+  // asked of the server, so that a missing plugin says so itself and nothing is half-fetched.
+  const DcmtkApi& dicom = dcmtk();
   // One request per series keeps each response (and a failed retry) small.
   std::vector<SeriesInfo> series = qido_find_series(server, study_uid);
   if (series_uid) {
@@ -209,7 +196,7 @@ std::vector<RetrievedInstance> wado_retrieve(const DicomwebServer& server, const
         f.write(part.body.data(), static_cast<std::streamsize>(part.body.size()));
         if (!f.flush()) throw std::runtime_error("cannot write " + tmp.string());
       }
-      FileUids u = read_uids(tmp);
+      const DcmtkUids u = dicom.read_uids(tmp);
       if (!is_uid(u.sop)) throw std::runtime_error("a part without a valid SOP Instance UID");
       if (u.study != study_uid || u.series != s.series_uid)
         throw std::runtime_error(fmt::format("instance {} belongs to study {} series {}, not the one requested", u.sop,
