@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -81,6 +82,28 @@ bool read_native_rows(const DicomHeader& h, int frame, const std::vector<std::ui
     return false;
   }
   return true;
+}
+
+// A worker's buffers outlive the call: the next sequence's workers take the pages this
+// one faulted in (about 3.5 MB a worker for a 384-wide whole body) instead of fresh ones.
+struct WorkerBuffers {
+  std::vector<std::uint16_t> slice, frames, max_u, discard;
+  std::vector<std::int16_t> max_s;
+};
+std::mutex pool_mutex;
+std::vector<std::unique_ptr<WorkerBuffers>> pool;
+
+std::unique_ptr<WorkerBuffers> take_buffers() {
+  std::lock_guard lock(pool_mutex);
+  if (pool.empty()) return std::make_unique<WorkerBuffers>();
+  auto b = std::move(pool.back());
+  pool.pop_back();
+  return b;
+}
+
+void give_back(std::unique_ptr<WorkerBuffers> b) {
+  std::lock_guard lock(pool_mutex);
+  pool.push_back(std::move(b));
 }
 
 std::vector<const Volume*> pointers(const std::vector<Volume>& v) {
@@ -158,9 +181,18 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
   std::vector<char> direct(ns);
   for (std::size_t s = 0; s < ns; ++s) direct[s] = grids[s].dims.nx == nx && lay.maps[s].shift[0] == 0;
   parallel_for(workers, static_cast<unsigned>(workers), [&](std::size_t w) {
-    std::vector<std::uint16_t> slice(plane), frames(wide * ns), max_u(lay.grid.is_signed ? 0 : plane, 0);
-    std::vector<std::int16_t> max_s(lay.grid.is_signed ? plane : 0, INT16_MIN);
-    std::vector<std::uint16_t> discard(wide);
+    std::unique_ptr<WorkerBuffers> buffers = take_buffers();
+    // Old contents may stay in slice (cleared per slice), frames (every row read is written
+    // first) and discard; the maxima start afresh.
+    std::vector<std::uint16_t>& slice = buffers->slice;
+    std::vector<std::uint16_t>& frames = buffers->frames;
+    std::vector<std::uint16_t>& max_u = buffers->max_u;
+    std::vector<std::int16_t>& max_s = buffers->max_s;
+    slice.resize(plane);
+    frames.resize(wide * ns);
+    buffers->discard.resize(wide);
+    max_u.assign(lay.grid.is_signed ? 0 : plane, 0);
+    max_s.assign(lay.grid.is_signed ? plane : 0, INT16_MIN);
     std::vector<int> owners(ny);
     std::vector<std::uint16_t*> to;
     bool ok = true;
@@ -188,7 +220,7 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
             to[js] = side + js * snx;
         }
         std::string error;
-        if (!read_native_rows(h, ref.frame, to, discard.data(), error)) {
+        if (!read_native_rows(h, ref.frame, to, buffers->discard.data(), error)) {
           for (std::uint16_t* row : to)
             if (row) std::fill(row, row + snx, 0);
           std::lock_guard lock(m);
@@ -229,6 +261,7 @@ StreamedBody stream_joined(const std::vector<DicomHeader>& headers, const std::v
     if (!ok) write_failed = true;
     for (std::size_t i = 0; i < max_s.size(); ++i) mip_signed[i] = std::max(mip_signed[i], max_s[i]);
     for (std::size_t i = 0; i < max_u.size(); ++i) mip[i] = std::max(mip[i], max_u[i]);
+    give_back(std::move(buffers));
   });
   NiftiOptions opt;
   opt.description = description;
