@@ -1,0 +1,1 @@
+int crmo_fake_libpq = 0;
