@@ -15,5 +15,6 @@ function(crmo_add_plugin)
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_compile_definitions(${target} PRIVATE CRMO_PLUGIN_ABI="${CRMO_PLUGIN_ABI}")
   target_link_libraries(${target} PRIVATE ${P_LINK})
-  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  # The module libraries linked in statically keep their symbols to themselves.
+  target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,--exclude-libs,ALL)
 endfunction()

@@ -6,7 +6,8 @@
 #include "cli/commands.hpp"
 #include "formats/file_io.hpp"
 #include "formats/input_error.hpp"
-#include "server/server.hpp"
+#include "plugins/loader.hpp"
+#include "server/serve_plugin.hpp"
 
 namespace crmo::cli {
 
@@ -63,7 +64,7 @@ void register_serve(CLI::App& app, Action& action) {
   sub->callback([o, pacs_password_file, &action] {
     action = [o, pacs_password_file] {
       configure_pacs(*o, *pacs_password_file);
-      return server::serve(*o, std::cerr);
+      return plugins::function<CrmoServe>("server", "crmo_serve", "the HTTP server of crmo serve")(*o, std::cerr);
     };
   });
 }
