@@ -17,4 +17,6 @@ function(crmo_add_plugin)
   target_link_libraries(${target} PRIVATE ${P_LINK})
   # The module libraries linked in statically keep their symbols to themselves.
   target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,--exclude-libs,ALL)
+  # Installed beside the command: <prefix>/bin/crmo finds them in <prefix>/lib/crmo.
+  install(TARGETS ${target} LIBRARY DESTINATION lib/crmo)
 endfunction()
