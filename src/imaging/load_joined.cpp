@@ -1,8 +1,11 @@
 #include "imaging/load_joined.hpp"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -18,9 +21,10 @@ struct SliceJob {
 
 }  // namespace
 
-bool read_native_frame(const DicomHeader& h, int frame, std::uint16_t* out, std::string& error) {
-  const std::size_t n = static_cast<std::size_t>(h.rows) * static_cast<std::size_t>(h.cols);
-  const std::uint64_t need = static_cast<std::uint64_t>(n) * 2;
+bool read_native_rows(const DicomHeader& h, int frame, const std::vector<std::uint16_t*>& to, std::uint16_t* discard,
+                      std::string& error) {
+  const std::size_t row_bytes = static_cast<std::size_t>(h.cols) * 2;
+  const std::uint64_t need = static_cast<std::uint64_t>(row_bytes) * static_cast<std::uint64_t>(h.rows);
   if (h.pixel_length < need * static_cast<std::uint64_t>(frame + 1)) {
     error = "pixel data length " + std::to_string(h.pixel_length) + " does not match rows x columns x frames";
     return false;
@@ -30,20 +34,28 @@ bool read_native_frame(const DicomHeader& h, int frame, std::uint16_t* out, std:
     error = "cannot read the file";
     return false;
   }
-  auto* dst = reinterpret_cast<char*>(out);
-  std::uint64_t got = 0;
   const std::uint64_t at = h.pixel_offset + need * static_cast<std::uint64_t>(frame);
-  while (got < need) {
-    const ssize_t r = ::pread(fd, dst + got, need - got, static_cast<off_t>(at + got));
-    if (r <= 0) break;
-    got += static_cast<std::uint64_t>(r);
+  std::uint64_t got = 0;
+  std::vector<iovec> iov;
+  for (std::size_t first = 0; first < to.size() && got == first * row_bytes; first += IOV_MAX) {
+    const std::size_t n = std::min<std::size_t>(IOV_MAX, to.size() - first);
+    iov.clear();
+    for (std::size_t r = first; r < first + n; ++r) iov.push_back({to[r] ? to[r] : discard, row_bytes});
+    const ssize_t r = ::preadv(fd, iov.data(), static_cast<int>(n), static_cast<off_t>(at + got));
+    if (r > 0) got += static_cast<std::uint64_t>(r);
   }
   ::close(fd);
-  if (got < need) {
+  if (got < need) {  // a short read is the end of the file: regular files read fully otherwise
     error = "pixel data truncated: " + std::to_string(got) + " of " + std::to_string(need) + " bytes";
     return false;
   }
   return true;
+}
+
+bool read_native_frame(const DicomHeader& h, int frame, std::uint16_t* out, std::string& error) {
+  std::vector<std::uint16_t*> rows(static_cast<std::size_t>(std::max(h.rows, 0)));
+  for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = out + r * static_cast<std::size_t>(h.cols);
+  return read_native_rows(h, frame, rows, nullptr, error);
 }
 
 JoinResult load_joined(const std::vector<DicomHeader>& headers, const std::vector<const SeriesPlan*>& stations,

@@ -18,6 +18,10 @@ namespace crmo::imaging {
 // (h.native_pixels), by one pread at the offset the header scan found; false (and
 // `error`) when the file is shorter than it says or cannot be read.
 bool read_native_frame(const DicomHeader& h, int frame, std::uint16_t* out, std::string& error);
+// The same with the rows scattered: row r into to[r], by preadv (one copy, by the kernel);
+// rows whose to[r] is null into `discard` (a row's worth, or null when every row is wanted).
+bool read_native_rows(const DicomHeader& h, int frame, const std::vector<std::uint16_t*>& to, std::uint16_t* discard,
+                      std::string& error);
 
 JoinResult load_joined(const std::vector<DicomHeader>& headers, const std::vector<const SeriesPlan*>& stations,
                        int axis, std::vector<Problem>& problems, unsigned threads = 0);

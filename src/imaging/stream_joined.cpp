@@ -1,11 +1,9 @@
 #include "imaging/stream_joined.hpp"
 
 #include <fcntl.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -49,39 +47,6 @@ Volume plane_in_memory_order(const Volume& grid, std::size_t k, const std::uint1
   for (std::size_t j = 0; j < ny; ++j)
     std::copy(file_rows + (ny - 1 - j) * nx, file_rows + (ny - j) * nx, v.data.data() + j * nx);
   return v;
-}
-
-// Frame `frame` of a file with native 16-bit pixels, row r read into to[r] (rows nobody
-// needs into `discard`) by preadv: the checks and messages of read_native_frame.
-bool read_native_rows(const DicomHeader& h, int frame, const std::vector<std::uint16_t*>& to, std::uint16_t* discard,
-                      std::string& error) {
-  const std::size_t row_bytes = static_cast<std::size_t>(h.cols) * 2;
-  const std::uint64_t need = static_cast<std::uint64_t>(row_bytes) * static_cast<std::uint64_t>(h.rows);
-  if (h.pixel_length < need * static_cast<std::uint64_t>(frame + 1)) {
-    error = "pixel data length " + std::to_string(h.pixel_length) + " does not match rows x columns x frames";
-    return false;
-  }
-  const int fd = ::open(h.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = "cannot read the file";
-    return false;
-  }
-  const std::uint64_t at = h.pixel_offset + need * static_cast<std::uint64_t>(frame);
-  std::uint64_t got = 0;
-  std::vector<iovec> iov;
-  for (std::size_t first = 0; first < to.size() && got == first * row_bytes; first += IOV_MAX) {
-    const std::size_t n = std::min<std::size_t>(IOV_MAX, to.size() - first);
-    iov.clear();
-    for (std::size_t r = first; r < first + n; ++r) iov.push_back({to[r] ? to[r] : discard, row_bytes});
-    const ssize_t r = ::preadv(fd, iov.data(), static_cast<int>(n), static_cast<off_t>(at + got));
-    if (r > 0) got += static_cast<std::uint64_t>(r);
-  }
-  ::close(fd);
-  if (got < need) {  // a short read is the end of the file: regular files read fully otherwise
-    error = "pixel data truncated: " + std::to_string(got) + " of " + std::to_string(need) + " bytes";
-    return false;
-  }
-  return true;
 }
 
 // A worker's buffers outlive the call: the next sequence's workers take the pages this

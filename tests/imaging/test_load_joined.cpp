@@ -11,9 +11,12 @@
 #include "imaging/load_joined.hpp"
 #include "imaging/phantom.hpp"
 #include "imaging/stations.hpp"
+#include "joined_phantom.hpp"
 
 namespace fs = std::filesystem;
 using namespace crmo::imaging;
+using crmo::imaging::testing::joined_phantom;
+using crmo::imaging::testing::TempDir;
 
 namespace {
 
@@ -64,37 +67,13 @@ void expect_same(const JoinResult& a, const JoinResult& b) {
   EXPECT_EQ(differ, 0u) << "voxels differ between loading into the grid and joining stations";
 }
 
-struct TempDir {
-  fs::path p;
-  explicit TempDir(const std::string& name)
-      : p(fs::temp_directory_path() / ("crmo_test_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(p);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(p, ec);
-  }
-};
 
-PhantomOptions options() {
-  PhantomOptions o;
-  o.stations = 3;
-  o.lesions = 2;
-  o.seed = 11;
-  o.matrix = 128;
-  o.pixel_mm = 3.0;
-  o.slices = 20;
-  o.slice_mm = 6.0;
-  o.overlap_mm = 48;  // 16 rows blended
-  o.noise_sd = 6.0;
-  return o;
-}
 
 }  // namespace
 
 TEST(LoadJoined, SameVoxelsAsJoiningLoadedStations) {
   TempDir d("load_joined");
-  write_phantom(d.p.string(), options());
+  write_phantom(d.p.string(), joined_phantom(11));
   const Loaded l = load_both(d.p / "dicom");
   ASSERT_TRUE(l.all_same_grid);   // the direct path is the one under test
   ASSERT_EQ(l.direct.size(), 2u);  // STIR and T1
@@ -110,7 +89,7 @@ TEST(LoadJoined, SameVoxelsAsJoiningLoadedStations) {
 
 TEST(LoadJoined, BrokenStationFileIsReportedAndLeftZeroAsWhenJoining) {
   TempDir d("load_joined_broken");
-  PhantomOptions o = options();
+  PhantomOptions o = joined_phantom(11);
   o.t1 = false;
   write_phantom(d.p.string(), o);
   // Cut the pixels of one file of the second station short: its header still reads.

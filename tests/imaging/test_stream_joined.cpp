@@ -17,44 +17,22 @@
 #include "imaging/pictures.hpp"
 #include "imaging/site_positions.hpp"
 #include "imaging/stations.hpp"
+#include "joined_phantom.hpp"
 #include "imaging/stream_joined.hpp"
 
 namespace fs = std::filesystem;
 using namespace crmo::imaging;
+using crmo::imaging::testing::joined_phantom;
+using crmo::imaging::testing::TempDir;
 
 namespace {
 
-struct TempDir {
-  fs::path p;
-  explicit TempDir(const std::string& name)
-      : p(fs::temp_directory_path() / ("crmo_test_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(p);
-    fs::create_directories(p);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(p, ec);
-  }
-};
 
 std::string bytes_of(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-PhantomOptions options() {
-  PhantomOptions o;
-  o.stations = 3;
-  o.lesions = 2;
-  o.seed = 5;
-  o.matrix = 128;
-  o.pixel_mm = 3.0;
-  o.slices = 20;
-  o.slice_mm = 6.0;
-  o.overlap_mm = 48;  // 16 rows blended
-  o.noise_sd = 6.0;
-  return o;
-}
 
 void expect_same_picture(const Picture& a, const Picture& b, const std::string& what) {
   ASSERT_EQ(a.width, b.width) << what;
@@ -129,14 +107,14 @@ Compared compare_both_ways(const fs::path& dicom, const fs::path& out, int sidew
 
 TEST(StreamJoined, SameFileAndPicturesAsJoiningInMemory) {
   TempDir d("stream_joined");
-  write_phantom((d.p / "ph").string(), options());
+  write_phantom((d.p / "ph").string(), joined_phantom(5));
   const Compared c = compare_both_ways(d.p / "ph" / "dicom", d.p);
   EXPECT_TRUE(c.streamed_problems.empty());
 }
 
 TEST(StreamJoined, BrokenStationFileIsReportedAndLeftZeroAsInMemory) {
   TempDir d("stream_joined_broken");
-  PhantomOptions o = options();
+  PhantomOptions o = joined_phantom(5);
   o.t1 = false;
   write_phantom((d.p / "ph").string(), o);
   std::vector<fs::path> files;
@@ -154,7 +132,7 @@ TEST(StreamJoined, BrokenStationFileIsReportedAndLeftZeroAsInMemory) {
 
 TEST(StreamJoined, PicturesDrawnFromTheFileMatchThoseDrawnFromMemory) {
   TempDir d("stream_pictures");
-  PhantomOptions o = options();
+  PhantomOptions o = joined_phantom(5);
   o.t1 = false;
   write_phantom((d.p / "ph").string(), o);
   const ScanResult scan = scan_dicom((d.p / "ph" / "dicom").string());
@@ -187,7 +165,7 @@ TEST(StreamJoined, PicturesDrawnFromTheFileMatchThoseDrawnFromMemory) {
 
 TEST(StreamJoined, AStationShiftedSidewaysIsJoinedAsInMemory) {
   TempDir d("stream_sideways");
-  PhantomOptions o = options();
+  PhantomOptions o = joined_phantom(5);
   o.t1 = false;
   write_phantom((d.p / "ph").string(), o);
   for (int cols : {3, -2}) {
