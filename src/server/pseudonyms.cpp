@@ -41,14 +41,25 @@ Exam Pseudonyms::for_display(const Exam& exam) const {
 }
 
 std::optional<std::string> Pseudonyms::real_exam_id(const std::string& pseudonym) const {
-  for (const auto& e : store_.list_exams())
-    if (p_->exam(e.patient_id, e.id) == pseudonym) return e.id;
+  std::lock_guard lock(m_);
+  if (auto it = exam_of_.find(pseudonym); it != exam_of_.end()) return it->second;
+  for (const auto& e : store_.list_exams()) {
+    // Exam ids are unique in the store; a deleted exam's entry stays and then finds no exam.
+    if (!exams_seen_.insert(e.id).second) continue;
+    exam_of_.emplace(p_->exam(e.patient_id, e.id), e.id);
+  }
+  if (auto it = exam_of_.find(pseudonym); it != exam_of_.end()) return it->second;
   return std::nullopt;
 }
 
 std::optional<std::string> Pseudonyms::real_patient_id(const std::string& pseudonym) const {
-  for (const auto& p : store_.patients())
-    if (p_->patient(p.id) == pseudonym) return p.id;
+  std::lock_guard lock(m_);
+  if (auto it = patient_of_.find(pseudonym); it != patient_of_.end()) return it->second;
+  for (const auto& p : store_.patients()) {
+    if (!patients_seen_.insert(p.id).second) continue;
+    patient_of_.emplace(p_->patient(p.id), p.id);
+  }
+  if (auto it = patient_of_.find(pseudonym); it != patient_of_.end()) return it->second;
   return std::nullopt;
 }
 

@@ -5,8 +5,11 @@
 // made once per database and kept in its settings, so pseudonyms are stable across
 // restarts and never leave the server.
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/exam.hpp"
@@ -29,13 +32,18 @@ class Pseudonyms {
   // For display: as for_analysis, and the birth date replaced by the age at the exam.
   Exam for_display(const Exam& exam) const;
 
-  // The stored exam id behind a pseudonymous one (nullopt: no such exam).
+  // The stored exam id behind a pseudonymous one (nullopt: no such exam). Answered from
+  // a reverse map; an unknown pseudonym refreshes it with the exams and patients added
+  // since (their keyed hashes only), instead of hashing every id on every request.
   std::optional<std::string> real_exam_id(const std::string& pseudonym) const;
   std::optional<std::string> real_patient_id(const std::string& pseudonym) const;
 
  private:
   store::Store& store_;
   std::unique_ptr<exchange::Pseudonymizer> p_;
+  mutable std::mutex m_;  // handlers run on several threads
+  mutable std::unordered_map<std::string, std::string> exam_of_, patient_of_;  // pseudonym -> stored id
+  mutable std::unordered_set<std::string> exams_seen_, patients_seen_;        // stored ids hashed so far
 };
 
 }  // namespace crmo::server

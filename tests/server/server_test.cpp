@@ -449,6 +449,24 @@ TEST_F(Api, ResearchersSeePseudonymsOnly) {
   // The cohort a researcher analyses is the same cohort: same totals.
   json a = get_json("/api/cohort", "admin"), r = get_json("/api/cohort", "researcher");
   EXPECT_EQ(a["description"], r["description"]);
+  // An exam added after the researcher's first lookups is found by its pseudonym too
+  // (the server's reverse map of pseudonyms takes in new exams).
+  std::ifstream in(g_source + "/examples/exams/P017-1.json");
+  json doc = json::parse(in);
+  doc["exam"]["id"] = "P017-9";
+  doc["exam"]["date"] = "2022-06-01";
+  doc["exam"]["timepoint"] = "follow-up";
+  ASSERT_EQ(call("POST", "/api/exams", "reader", doc.dump()).first, 201);
+  std::string added;
+  json after = get_json("/api/exams", "researcher");
+  ASSERT_EQ(after.size(), list.size() + 1);
+  std::set<std::string> before_ids;
+  for (const auto& e : list) before_ids.insert(e["id"].get<std::string>());
+  for (const auto& e : after)
+    if (!before_ids.count(e["id"].get<std::string>())) added = e["id"];
+  ASSERT_FALSE(added.empty());
+  EXPECT_EQ(get_json("/api/exams/" + added, "researcher")["exam"]["exam"]["id"], added);
+  EXPECT_EQ(call("GET", "/api/exams/PX-no-such-exam", "researcher").first, 404);
 }
 
 TEST_F(Api, AccountsSessionsAndExpiry) {
