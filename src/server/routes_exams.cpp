@@ -50,12 +50,14 @@ Reply instruments_of(Services& s, Call& c, bool unsaved) {
       throw HttpError(400, "bad input; nothing was written", problems);
     }
   }
-  // The baseline of response criteria: the patient's latest earlier exam.
+  // The baseline of response criteria: the patient's latest earlier exam (found among the
+  // patient's summaries; only that exam is loaded).
   std::optional<Exam> baseline;
-  for (const Exam& other : s.store.all_exams())
-    if (other.patient.id == e.record.exam.patient.id && other.date < e.record.exam.date &&
-        (!baseline || baseline->date < other.date))
-      baseline = other;
+  std::optional<store::ExamSummary> latest;
+  for (const auto& other : s.store.prior_exams(e.record.exam.patient.id, e.record.exam.date.iso()))
+    if (!latest || latest->date < other.date) latest = other;
+  if (latest)
+    if (auto record = s.store.find_exam(latest->id)) baseline = std::move(record->exam);
   auto inputs = instruments::exam_inputs(e.record.exam, s.atlas, s.scheme);
   std::optional<std::map<std::string, instruments::Value>> base;
   if (baseline) base = instruments::exam_inputs(*baseline, s.atlas, s.scheme);

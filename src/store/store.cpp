@@ -163,6 +163,11 @@ std::vector<ExamSummary> Store::list_exams() {
   return summaries("", {});
 }
 
+std::vector<ExamSummary> Store::prior_exams(const std::string& patient_id, const std::string& date) {
+  auto l = lock();
+  return summaries(" WHERE e.patient_id = :patient AND e.exam_date < :date", {{"patient", patient_id}, {"date", date}});
+}
+
 std::vector<Patient> Store::patients() {
   auto l = lock();
   auto r = db_->query("SELECT id, sex, birth_date, age_years FROM patients ORDER BY id");

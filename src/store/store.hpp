@@ -126,6 +126,8 @@ class Store {
 
   // Exams.
   std::vector<ExamSummary> list_exams();
+  // The patient's exams dated before `date` (YYYY-MM-DD), in import order.
+  std::vector<ExamSummary> prior_exams(const std::string& patient_id, const std::string& date);
   std::optional<ExamRecord> find_exam(const std::string& id);
   std::vector<Exam> all_exams();  // in import order
   std::vector<Patient> patients();

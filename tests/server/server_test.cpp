@@ -423,6 +423,14 @@ TEST_F(Api, NewExamsAreValidatedAndUnique) {
   EXPECT_EQ(s3, 400) << b3;
   EXPECT_NE(b3.find("\"$.exam.date\""), std::string::npos) << b3;
   EXPECT_EQ(get_json("/api/patients/P017", "reader")["exams"].size(), 2u);
+  // The instruments' baseline is the patient's latest earlier exam; the first exam has none.
+  const std::string clinical = json{{"clinical", {{"pga", 2}, {"pain", 1}}}}.dump();
+  auto [sf, bf] = call("POST", "/api/exams/P017-2/clinical-instruments", "reader", clinical);
+  ASSERT_EQ(sf, 200) << bf;
+  EXPECT_EQ(json::parse(bf)["baseline_exam_id"], "P017-1") << bf;
+  auto [sb, bb] = call("POST", "/api/exams/P017-1/clinical-instruments", "reader", clinical);
+  ASSERT_EQ(sb, 200) << bb;
+  EXPECT_FALSE(json::parse(bb).contains("baseline_exam_id")) << bb;
 }
 
 TEST_F(Api, ResearchersSeePseudonymsOnly) {
