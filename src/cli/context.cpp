@@ -20,14 +20,7 @@ Domain load_domain(const SchemeChoice& choice) {
   d.atlas = choice.atlas_file.empty() ? default_atlas() : load_atlas_file(choice.atlas_file);
   SchemeRegistry registry = SchemeRegistry::with_builtins();
   d.scheme = registry.get(choice.scheme);
-  if (!d.scheme.parameters.empty()) {
-    d.parameter_scheme = d.scheme;
-  } else {
-    d.parameter_scheme = registry.get(kParameterScheme);
-    // The parameters are evaluated on the chosen scheme's grades and unit scores.
-    d.parameter_scheme.items = d.scheme.items;
-    d.parameter_scheme.unit_score = d.scheme.unit_score;
-  }
+  d.parameter_scheme = parameter_scheme_for(registry, d.scheme);
   return d;
 }
 

@@ -13,7 +13,6 @@
 namespace crmo::cli {
 
 constexpr const char* kDefaultScheme = "rai-cromris";
-constexpr const char* kParameterScheme = "seed-2022";
 
 struct SchemeChoice {
   std::string scheme = kDefaultScheme;

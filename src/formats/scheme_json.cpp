@@ -204,6 +204,14 @@ Scheme SchemeRegistry::get(const std::string& name_or_file) {
   return resolved;
 }
 
+Scheme parameter_scheme_for(SchemeRegistry& registry, const Scheme& scheme) {
+  if (!scheme.parameters.empty()) return scheme;
+  Scheme p = registry.get(kParameterScheme);
+  p.items = scheme.items;
+  p.unit_score = scheme.unit_score;
+  return p;
+}
+
 nlohmann::ordered_json scheme_to_json(const Scheme& s) {
   nlohmann::ordered_json items = nlohmann::ordered_json::array();
   for (const auto& i : s.items) {

@@ -31,6 +31,12 @@ class SchemeRegistry {
   std::map<std::string, Scheme> schemes_;
 };
 
+// The scheme whose parameters (lesion count, sites, ...) are evaluated on `scheme`'s
+// grades: `scheme` itself when it defines parameters, else the seed study's parameters
+// (kParameterScheme) on `scheme`'s items and unit scores.
+constexpr const char* kParameterScheme = "seed-2022";
+Scheme parameter_scheme_for(SchemeRegistry& registry, const Scheme& scheme);
+
 nlohmann::ordered_json scheme_to_json(const Scheme& scheme);
 
 }  // namespace crmo

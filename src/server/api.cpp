@@ -120,14 +120,7 @@ Services::Services(store::Store& s, Settings st) : store(s), settings(st) {
   atlas = default_atlas();
   SchemeRegistry registry = SchemeRegistry::with_builtins();
   scheme = registry.get("rai-cromris");
-  if (!scheme.parameters.empty()) {
-    parameter_scheme = scheme;
-  } else {
-    // As `crmo score`: the seed-2022 parameters evaluated on this scheme's grades.
-    parameter_scheme = registry.get("seed-2022");
-    parameter_scheme.items = scheme.items;
-    parameter_scheme.unit_score = scheme.unit_score;
-  }
+  parameter_scheme = parameter_scheme_for(registry, scheme);  // as `crmo score`
   pseudonyms = std::make_shared<Pseudonyms>(s);
   worklist_cache = std::make_shared<WorklistCache>();
 }

@@ -89,12 +89,7 @@ std::vector<Exam> cohort() {
 struct Fixture {
   SchemeRegistry reg = SchemeRegistry::with_builtins();
   Scheme scheme = reg.get("rai-cromris");
-  Scheme params = [this] {
-    Scheme p = reg.get("seed-2022");
-    p.items = scheme.items;
-    p.unit_score = scheme.unit_score;
-    return p;
-  }();
+  Scheme params = parameter_scheme_for(reg, scheme);
   std::vector<Exam> exams = cohort();
   analysis::Analysis run(analysis::Options o = {}) {
     for (const auto& e : exams) {

@@ -50,7 +50,9 @@ TEST_P(BackendErrorsTest, FailingStatementsThrowDatabaseError) {
   EXPECT_EQ(rows.rows[0][0], "42");
   // PostgreSQL: a parameter without a value is caught before the server sees the
   // statement (SQLite binds NULL).
-  if (!sqlite()) EXPECT_EQ(database_error([&] { c->query("SELECT :a", {}); }), "no value for parameter :a in: SELECT :a");
+  if (!sqlite()) {
+    EXPECT_EQ(database_error([&] { c->query("SELECT :a", {}); }), "no value for parameter :a in: SELECT :a");
+  }
 }
 
 TEST_P(BackendErrorsTest, UniqueViolationNamesTheConstraintButNoRowValues) {
