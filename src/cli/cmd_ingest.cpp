@@ -106,9 +106,11 @@ void register_ingest(CLI::App& app, Action& action) {
       // Ingest's slice and picture buffers (1-5 MB each) are above glibc's mmap threshold:
       // each would be fresh pages from the kernel, faulted in one by one and given back
       // when freed (13,000 page faults, about a fifth of ingest's CPU). From the heap
-      // they are reused by the next sequence and picture instead.
-      ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
-      ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
+      // they are reused by the next sequence and picture instead. Whole bodies held in
+      // memory (exams that are not streamed, 16 MB and more) still come from mmap, so
+      // that freeing one gives its memory back.
+      ::mallopt(M_MMAP_THRESHOLD, 16 << 20);
+      ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
       const imaging::IngestResult r = imaging::ingest(o->ingest);
       o->ingest.progress = nullptr;
       const auto& m = r.manifest;

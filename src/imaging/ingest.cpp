@@ -147,12 +147,15 @@ IngestResult ingest(const IngestOptions& opt) {
     write_nifti(v, (fs::path(opt.out_dir) / name).string(), NiftiOptions{true, false, 1, kind});
     record_volume(v, name, kind, extra, v.bytes());
   };
-  // Two cores' worth of work at once: while one whole body is read (all threads), the one
-  // before it is written on a thread of its own and the STIR's pictures are drawn on
-  // another. At most two whole bodies are in memory (peak memory: docs/imaging.md).
+  // The usual exam is streamed (no whole body in memory) and its STIR's pictures are drawn
+  // on a thread of their own while the next sequence streams. A whole body loaded into
+  // memory (the other exams) is written on a thread of its own while its pictures are
+  // drawn, and the next sequence waits for both: one whole body in memory at a time
+  // (peak memory: docs/imaging.md).
   std::future<void> writing;
   std::future<nlohmann::json> picturing;
-  std::size_t picture_group = 0;
+  std::optional<nlohmann::json> pictures;  // once drawn
+  bool pictures_hold_a_body = false;
   auto write_in_background = [&](std::shared_ptr<const Volume> v, const std::string& name, const std::string& kind,
                                  const nlohmann::json& extra) {
     if (writing.valid()) writing.get();
@@ -162,10 +165,7 @@ IngestResult ingest(const IngestOptions& opt) {
   };
   bool pictures_done = false;
   // Station groups: load, join, write, draw.
-  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
-    const StationGroup& g = groups[gi];
-    // A third body waits until the pictures' body is let go.
-    if (picturing.valid() && picture_group + 1 < gi) picturing.wait();
+  for (const StationGroup& g : groups) {
     nlohmann::json st;
     st["id"] = g.id;
     st["description_stem"] = g.stem;
@@ -206,15 +206,16 @@ IngestResult ingest(const IngestOptions& opt) {
           draw_pictures(src, stem, opt, p);
           return p;
         });
-        picture_group = gi;
         pictures_done = true;
       }
       continue;
     }
+    if (writing.valid()) writing.get();
+    // get(), not wait(): the finished task's state (and the body it holds) goes with it.
+    if (picturing.valid() && pictures_hold_a_body) pictures = picturing.get();
     JoinResult jr;
     if (opt.write_stations) {
       // Each station is written too: load them, then join.
-      if (writing.valid()) writing.get();
       std::vector<Volume> stations;
       std::vector<const Volume*> ptrs;
       stations.reserve(plans.size());
@@ -255,7 +256,7 @@ IngestResult ingest(const IngestOptions& opt) {
         draw_pictures(*whole, stem, opt, p);
         return p;
       });
-      picture_group = gi;
+      pictures_hold_a_body = true;
       pictures_done = true;
     }
   }
@@ -279,9 +280,9 @@ IngestResult ingest(const IngestOptions& opt) {
     }
     m["series"].push_back(sj);
   }
-  if (picturing.valid()) {
-    nlohmann::json p = picturing.get();
-    for (auto& [key, value] : p.items()) m[key] = std::move(value);
+  if (picturing.valid()) pictures = picturing.get();
+  if (pictures) {
+    for (auto& [key, value] : pictures->items()) m[key] = std::move(value);
     timer("pictures");
   }
   if (writing.valid()) writing.get();
