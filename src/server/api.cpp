@@ -8,6 +8,7 @@
 #include "formats/json_fields.hpp"
 #include "formats/scheme_json.hpp"
 #include "server/pseudonyms.hpp"
+#include "server/agreement_cache.hpp"
 #include "server/worklist_cache.hpp"
 
 namespace crmo::server {
@@ -123,6 +124,7 @@ Services::Services(store::Store& s, Settings st) : store(s), settings(st) {
   parameter_scheme = parameter_scheme_for(registry, scheme);  // as `crmo score`
   pseudonyms = std::make_shared<Pseudonyms>(s);
   worklist_cache = std::make_shared<WorklistCache>();
+  agreement_cache = std::make_shared<AgreementCache>();
 }
 
 std::vector<Route> api_routes(Services& s) {

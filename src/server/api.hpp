@@ -96,6 +96,7 @@ struct Settings {
 
 class Pseudonyms;
 class WorklistCache;
+class AgreementCache;
 
 // What handlers share: the store, the domain (atlas, default schemes), settings.
 struct Services {
@@ -106,6 +107,7 @@ struct Services {
   Settings settings;
   std::shared_ptr<Pseudonyms> pseudonyms;
   std::shared_ptr<WorklistCache> worklist_cache;  // GET /api/exams rows (server/worklist_cache.hpp)
+  std::shared_ptr<AgreementCache> agreement_cache;  // GET /api/agreement (server/agreement_cache.hpp)
 
   Services(store::Store& s, Settings settings);
 };

@@ -13,6 +13,7 @@
 #include "formats/followup_json.hpp"
 #include "formats/readers_json.hpp"
 #include "report/agreement_section.hpp"
+#include "server/agreement_cache.hpp"
 #include "report/canvas.hpp"
 #include "server/pseudonyms.hpp"
 #include "server/readings.hpp"
@@ -69,8 +70,6 @@ Reply compare(Services& s, Call& c) {
 
 // The agreement report of the stored readings with the options of `crmo agreement`.
 readers::AgreementReport agreement(Services& s, const Call& c) {
-  std::vector<Exam> readings = s.store.all_readings();
-  if (c.caller.researcher()) readings = s.pseudonyms->for_analysis(readings);
   readers::AgreementOptions opt;
   if (auto item = c.query_value("item"); item && !item->empty()) {
     opt.grade_item = *item;
@@ -85,8 +84,15 @@ readers::AgreementReport agreement(Services& s, const Call& c) {
     for (std::string r; std::getline(in, r, ',');)
       if (!r.empty()) opt.readers.push_back(r);
   }
+  std::string key = c.caller.researcher() ? "researcher|" : "clinician|";
+  key += opt.grade_item + "|";
+  for (const auto& r : opt.readers) key += r + ",";
   try {
-    return readers::agreement_report(readings, s.atlas, s.scheme, opt);
+    return s.agreement_cache->get(s.store.readings_version(), key, [&] {
+      std::vector<Exam> readings = s.store.all_readings();
+      if (c.caller.researcher()) readings = s.pseudonyms->for_analysis(readings);
+      return readers::agreement_report(readings, s.atlas, s.scheme, opt);
+    });
   } catch (const std::invalid_argument& e) {
     // Readers the caller named: their request was wrong; otherwise the store holds
     // nothing to compare yet.

@@ -328,6 +328,23 @@ std::vector<Exam> Store::all_readings() {
   return out;
 }
 
+std::string Store::readings_version() {
+  auto l = lock();
+  std::string v;
+  for (const char* sql : {"SELECT id, reader, revision FROM exams ORDER BY position",
+                          "SELECT exam_id, reader, revision FROM readings ORDER BY exam_id, reader"}) {
+    for (const auto& row : db_->query(sql).rows) {
+      for (const auto& cell : row) {
+        v += cell.value_or("");
+        v += '\x1f';
+      }
+      v += '\x1e';
+    }
+    v += '\x1d';
+  }
+  return v;
+}
+
 std::vector<WorklistItem> Store::worklist(const std::string& reader, bool blinded) {
   auto l = lock();
   auto r = db_->query(

@@ -178,6 +178,10 @@ class Store {
   // reading's own where it has them, else the exam's), exams in import order, each
   // exam's main reading first: agreement analyses, export.
   std::vector<Exam> all_readings();
+  // Changes whenever all_readings() would: every exam's and reading's id, reader and
+  // revision (every write of a reading or an exam bumps its revision; new and removed
+  // ones add and remove rows). Cheap next to loading the readings.
+  std::string readings_version();
   // Blinded: a reader sees only their own reading, no other readers and no prior exams,
   // and (unless `show_clinical`) no clinical measures, as in docs/readers.md.
   std::vector<WorklistItem> worklist(const std::string& reader, bool blinded);

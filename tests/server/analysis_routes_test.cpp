@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_call.hpp"
 #include "server_process.hpp"
 #include "store/store.hpp"
 
@@ -292,6 +293,32 @@ TEST_F(Analysis, BlandAltmanIsTheReportsPlot) {
   Answer none = get("/api/agreement/bland-altman.svg?reader_a=R2&reader_b=R7", "reader");
   EXPECT_EQ(none.status, 404) << none.body;
   EXPECT_NE(none.body.find("R1/R2"), std::string::npos) << "the message lists the pairs";
+}
+
+// Last of the suite: it changes a reading. The server keeps the agreement report between
+// requests (server/agreement_cache.hpp); after a write it must answer for the new readings.
+TEST_F(Analysis, AgreementFollowsAWriteToAReading) {
+  const json before = get_json("/api/agreement", "reader");
+  const std::string exam = before["exam_ids"][0];
+  using crmo::test::json_call;
+  auto list = json_call(server->port(), tokens.at("admin"), "GET", "/api/exams/" + exam + "/readings");
+  ASSERT_EQ(list.status, 200) << list.text;
+  std::int64_t revision = -1;
+  ASSERT_TRUE(list.body.is_array()) << list.text;
+  for (const auto& r : list.body)
+    if (r.value("reader", "") == "R2") revision = r["revision"];
+  ASSERT_GE(revision, 0) << list.text;
+  auto put = json_call(server->port(), tokens.at("admin"), "PUT", "/api/exams/" + exam + "/readings/R2/sites/skull:M",
+                       {{"revision", revision}, {"signal", 2}, {"extent", 1}, {"soft_tissue", 1}});
+  ASSERT_EQ(put.status, 200) << put.text;
+  const json after = get_json("/api/agreement", "reader");
+  EXPECT_NE(after, before) << "the reply did not follow the write";
+  const std::string again = (dir->path / "export-after-write").string();
+  auto [st, out] = run(g_crmo + " export " + again + " --db " + db + " 2>&1");
+  ASSERT_EQ(st, 0) << out;
+  EXPECT_EQ(after, cli_json("agreement " + again));
+  EXPECT_EQ(get_json("/api/agreement?readers=R2,R1&item=extent", "admin"),
+            cli_json("agreement " + again + " --readers R2,R1 --item extent"));
 }
 
 TEST(AnalysisSingleReader, AgreementIs404WithoutASecondReader) {
