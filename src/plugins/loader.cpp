@@ -25,6 +25,7 @@ std::string program_folder() {
 
 struct Loaded {
   void* handle = nullptr;
+  std::string path;   // the file loaded
   std::string error;  // why it could not be loaded (then every later call says so again)
 };
 
@@ -52,9 +53,9 @@ Loaded open_plugin(const std::string& name, const std::string& purpose) {
       ::dlclose(h);
       continue;
     }
-    return {h, {}};
+    return {h, p.string(), {}};
   }
-  return {nullptr, "the crmo plugin '" + name + "' (" + purpose + ") could not be loaded; tried:" + tried +
+  return {nullptr, {}, "the crmo plugin '" + name + "' (" + purpose + ") could not be loaded; tried:" + tried +
                        "\nset CRMO_PLUGIN_DIR to the folder holding " + file};
 }
 
@@ -69,16 +70,27 @@ std::vector<std::string> search_path() {
   return dirs;
 }
 
-void* symbol(const std::string& name, const char* sym, const std::string& purpose) {
+static const Loaded& load(const std::string& name, const std::string& purpose) {
   static std::mutex m;
   static std::map<std::string, Loaded> loaded;  // never closed: their code may be running
   std::lock_guard lock(m);
   auto it = loaded.find(name);
   if (it == loaded.end()) it = loaded.emplace(name, open_plugin(name, purpose)).first;
-  if (!it->second.handle) throw std::runtime_error(it->second.error);
-  void* f = ::dlsym(it->second.handle, sym);
+  return it->second;  // map nodes stay put; entries are never changed once made
+}
+
+void* symbol(const std::string& name, const char* sym, const std::string& purpose) {
+  const Loaded& l = load(name, purpose);
+  if (!l.handle) throw std::runtime_error(l.error);
+  void* f = ::dlsym(l.handle, sym);
   if (!f) throw std::runtime_error("the crmo plugin '" + name + "' has no " + sym);
   return f;
+}
+
+std::string loaded_path(const std::string& name, const std::string& purpose) {
+  const Loaded& l = load(name, purpose);
+  if (!l.handle) throw std::runtime_error(l.error);
+  return l.path;
 }
 
 }  // namespace crmo::plugins

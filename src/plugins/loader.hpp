@@ -19,6 +19,9 @@ std::vector<std::string> search_path();
 // file tried with the loader's reason.
 void* symbol(const std::string& name, const char* symbol, const std::string& purpose);
 
+// The file plugin `name` was loaded from (loading it if need be); throws as symbol().
+std::string loaded_path(const std::string& name, const std::string& purpose);
+
 template <typename F>
 F* function(const std::string& name, const char* fn, const std::string& purpose) {
   return reinterpret_cast<F*>(symbol(name, fn, purpose));

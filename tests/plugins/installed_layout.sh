@@ -23,4 +23,15 @@ LD_DEBUG=files "$crmo" ingest "$TMP/dicom" --out "$TMP/ingested" > "$TMP/ingest.
 contains "$TMP/ingest.ld" "file=$prefix/lib/crmo/libcrmo_gdcm.so" "a JPEG-LS file loads the installed GDCM plugin"
 if grep -q "file=$build/lib/crmo/" "$TMP/ingest.ld"; then fail "the build tree's plugin was loaded"; else pass; fi
 json_is "$TMP/ingested/manifest.json" "len(d['volumes']) == 1 and len(d['problems']) == 0" "the compressed file decoded"
+# crmo plugins lists every plugin the build installs, each from the installed folder; one
+# removed from there is found next in the build tree (the search order).
+"$crmo" plugins --json > "$TMP/plugins.json"; status=$?
+if [ "$status" = 0 ]; then pass; else fail "crmo plugins exited $status"; fi
+installed=$(cd "$prefix/lib/crmo" && ls libcrmo_*.so | sed 's/^libcrmo_//; s/\.so$//' | sort | tr '\n' ' ')
+json_is "$TMP/plugins.json" "sorted(p['name'] for p in d) == '$installed'.split()" "crmo plugins lists what is installed ($installed)"
+json_is "$TMP/plugins.json" "all(p['path'].startswith('$prefix/lib/crmo/') for p in d)" "every plugin from the installed folder"
+rm "$prefix/lib/crmo/libcrmo_dcmtk.so"
+"$crmo" plugins --json > "$TMP/plugins2.json"
+json_is "$TMP/plugins2.json" "[p['path'] for p in d if p['name'] == 'dcmtk'] == ['$build/lib/crmo/libcrmo_dcmtk.so']" \
+  "a plugin missing from the installed folder comes from the build tree"
 summary installed_layout
