@@ -53,12 +53,29 @@ async function toggleSeries(tr, study) {
   }
 }
 
+// How far a pull has got, from GET .../pull while the POST runs.
+function progressText(p) {
+  if (!p || !p.pulling) return "retrieving and ingesting…";
+  if (p.total > 0) return `${p.phase} ${p.done}/${p.total}${p.phase === "retrieving" ? " images" : ""}`;
+  return `${p.phase}…`;
+}
+
 async function pull(button, line, study) {
   button.disabled = true;
   const started = Date.now();
-  const tick = () => status(line, `Pulling ${study.study_uid}: retrieving and ingesting… ${Math.round((Date.now() - started) / 1000)} s`, "info");
+  let progress = null;
+  const tick = () => status(line, `Pulling ${study.study_uid}: ${progressText(progress)} ${Math.round((Date.now() - started) / 1000)} s`, "info");
   tick();
-  const timer = setInterval(tick, 1000);
+  let running = true;
+  const timer = setInterval(async () => {
+    try {
+      const p = await api.get(`/api/pacs/studies/${enc(study.study_uid)}/pull`);
+      if (running) progress = p;
+    } catch (err) {
+      // Progress is a courtesy: the pull's own answer says how it ended.
+    }
+    if (running) tick();
+  }, 1000);
   try {
     const r = await api.post(`/api/pacs/studies/${enc(study.study_uid)}/pull`, {});
     status(line, pullMessage(r), "ok");
@@ -67,6 +84,7 @@ async function pull(button, line, study) {
     status(line, err.message, "error");
     button.disabled = false;
   } finally {
+    running = false;
     clearInterval(timer);
   }
 }

@@ -5,6 +5,7 @@
 // route patterns only).
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -25,10 +26,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Studies being pulled right now: a second pull of the same study waits for none, it is refused.
+// Studies being pulled right now, and how far each has got (GET .../pull answers from it
+// while the POST that pulls is still running): a second pull of the same study waits for
+// none, it is refused.
+struct PullProgress {
+  std::string phase = "starting";  // retrieving, then ingesting
+  std::size_t done = 0, total = 0;  // instances retrieved; ingest's steps (total 0: unknown)
+};
 struct PullsInFlight {
   std::mutex mutex;
-  std::set<std::string> studies;
+  std::map<std::string, PullProgress> studies;
+  void update(const std::string& uid, const std::string& phase, std::size_t done, std::size_t total) {
+    std::lock_guard lock(mutex);
+    if (auto it = studies.find(uid); it != studies.end()) it->second = {phase, done, total};
+  }
 };
 
 exchange::DicomwebServer pacs_of(const Services& s) {
@@ -187,7 +198,7 @@ Reply pull(Services& s, Call& c, PullsInFlight& flight) {
   const fs::path folder = study_folder(s, uid);
   {
     std::lock_guard lock(flight.mutex);
-    if (!flight.studies.insert(uid).second)
+    if (!flight.studies.emplace(uid, PullProgress{}).second)
       throw HttpError(409, "this study is being pulled right now; try again when that pull has finished");
   }
   struct Release {
@@ -208,11 +219,19 @@ Reply pull(Services& s, Call& c, PullsInFlight& flight) {
   series_of(pacs, uid);  // 404 for an unknown study before any folder is made
   try {
     fs::create_directories(folder);
-    write_folder_atomically(folder / "dicom", [&](const fs::path& tmp) { exchange::wado_retrieve(pacs, uid, std::nullopt, tmp); });
+    write_folder_atomically(folder / "dicom", [&](const fs::path& tmp) {
+      exchange::wado_retrieve(pacs, uid, std::nullopt, tmp, [&](std::size_t done, std::size_t total) {
+        flight.update(uid, "retrieving", done, total);
+      });
+    });
+    flight.update(uid, "ingesting", 0, 0);
     imaging::IngestOptions in;
     in.input = (folder / "dicom").string();
     in.out_dir = folder.string();
     in.threads = 2;  // the server keeps serving meanwhile
+    in.progress = [&](const std::string& stage, std::size_t done, std::size_t total) {
+      flight.update(uid, "ingesting: " + stage, done, total);
+    };
     const auto r = imaging::ingest(in);
     return json_reply(pull_summary(uid, folder, r.manifest, false));
   } catch (const exchange::DicomwebError& e) {
@@ -226,6 +245,21 @@ Reply pull(Services& s, Call& c, PullsInFlight& flight) {
     // Framing errors of the answer, or files ingest refused: the PACS's data, not ours.
     throw HttpError(502, fmt::format("the study could not be pulled: {}", without_queries(e.what())));
   }
+}
+
+Reply pull_progress(Services& s, Call& c, PullsInFlight& flight) {
+  const std::string uid = checked_uid(c);
+  pacs_of(s);  // 404 without a PACS, as the other routes
+  {
+    std::lock_guard lock(flight.mutex);
+    if (auto it = flight.studies.find(uid); it != flight.studies.end())
+      return json_reply({{"study_uid", uid},
+                         {"pulling", true},
+                         {"phase", it->second.phase},
+                         {"done", it->second.done},
+                         {"total", it->second.total}});
+  }
+  return json_reply({{"study_uid", uid}, {"pulling", false}, {"pulled", pulled(s, uid)}});
 }
 #endif
 
@@ -259,6 +293,12 @@ void add_pacs_routes(std::vector<Route>& routes, Services& s) {
                         "[{\"id\", \"description\", \"stations\", \"stir\"}], \"volumes_written\", \"problems\"}",
                     200, "application/json", {}, {400, 404, 409, 502},
                     [&s, flight](Call& c) { return pull(s, c, *flight); }});
+  routes.push_back({"GET", "/api/pacs/studies/{uid}/pull", kEditors, "pacs",
+                    "How far the pull of a study has got, while the POST that pulls it runs", "",
+                    "{\"study_uid\", \"pulling\": true, \"phase\": \"retrieving\" | \"ingesting: <stage>\", "
+                    "\"done\", \"total\" (instances retrieved, or ingest's steps; total 0 when not known)} or "
+                    "{\"study_uid\", \"pulling\": false, \"pulled\": bool}",
+                    200, "application/json", {}, {400, 404}, [&s, flight](Call& c) { return pull_progress(s, c, *flight); }});
 #endif
 }
 

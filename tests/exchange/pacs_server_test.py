@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import pydicom
@@ -203,9 +204,37 @@ def api_checks(crmo, tmp, base, ph):
         check(st == 400 and err["problems"][0]["field"] == "uid", "a malformed UID is 400")
         st, err = srv.api("POST", "/api/pacs/studies/1.2.3.999/pull", {}, token=rita)
         check(st == 404 and not os.path.exists(os.path.join(images, "1.2.3.999")), "an unknown study: 404, no folder")
+        progress_path = f"/api/pacs/studies/{a['study']}/pull"
+        st, before = srv.api("GET", progress_path, token=rita)
+        check(st == 200 and before == {"study_uid": a["study"], "pulling": False, "pulled": False},
+              f"progress before the pull: nothing running, not pulled ({before})")
+        st, _ = srv.api("GET", progress_path, token=sam)
+        check(st == 403, "a researcher may not ask how a pull goes (403)")
+        # The pull, while another connection asks how far it has got.
         t0 = time.time()
-        st, r = srv.api("POST", f"/api/pacs/studies/{a['study']}/pull", {}, token=rita)
+        answer = {}
+        puller = threading.Thread(target=lambda: answer.update(
+            zip(("status", "body"), srv.api("POST", progress_path, {}, token=rita))))
+        puller.start()
+        seen = []
+        while puller.is_alive():
+            st, p = srv.api("GET", progress_path, token=ada)
+            if st == 200 and p.get("pulling"):
+                seen.append(p)
+            time.sleep(0.005)
+        puller.join()
+        st, r = answer["status"], answer["body"]
         check(st == 200, f"pull of {a['patient']}'s study: {st} {r} ({time.time() - t0:.1f} s)")
+        phases = sorted({p["phase"].split(":")[0] for p in seen})
+        check(len(seen) > 0 and set(phases) <= {"starting", "retrieving", "ingesting"}
+              and all(p["total"] == 0 or p["done"] <= p["total"] for p in seen),
+              f"progress while pulling: {len(seen)} answers, phases {phases}")
+        retrieving = [p for p in seen if p["phase"] == "retrieving"]
+        check(all(p["total"] == a["instances"] for p in retrieving if p["total"]),
+              f"retrieval counts up to the study's {a['instances']} instances")
+        st, after = srv.api("GET", progress_path, token=rita)
+        check(st == 200 and after == {"study_uid": a["study"], "pulling": False, "pulled": True},
+              f"progress after the pull: done and pulled ({after})")
         check(r["study_uid"] == a["study"] and r["already_pulled"] is False and r["instances"] == a["instances"],
               f"{a['instances']} instances pulled")
         check(r["series"] == len(a["series"]), f"{len(a['series'])} series ingested, as truth.json's stations say")

@@ -80,6 +80,7 @@ const std::vector<Expected>& expected_routes() {
       {"GET", "/api/pacs/studies", edit},
       {"GET", "/api/pacs/studies/{uid}/series", edit},
       {"POST", "/api/pacs/studies/{uid}/pull", edit},
+      {"GET", "/api/pacs/studies/{uid}/pull", edit},
   };
   return routes;
 }
