@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include "imaging/siemens_csa.hpp"
+
 namespace crmo::exchange {
 
 namespace {
@@ -89,47 +91,11 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
-bool u32(std::string_view b, std::size_t at, std::uint32_t& out) {
-  if (at + 4 > b.size()) return false;
-  const auto* p = reinterpret_cast<const unsigned char*>(b.data() + at);
-  out = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
-  return true;
-}
 void put32(std::string& out, std::uint32_t v) {
   for (int k = 0; k < 4; ++k) out.push_back(static_cast<char>((v >> (8 * k)) & 0xff));
 }
 
-struct Entry {
-  std::string name, vr;
-  std::uint32_t vm = 0, syngodt = 0;
-  std::vector<std::string> items;  // up to the first NUL
-};
-
-bool parse(std::string_view b, std::vector<Entry>& out) {
-  if (b.size() < 16 || b.substr(0, 4) != "SV10") return false;
-  std::uint32_t ntags = 0;
-  if (!u32(b, 8, ntags) || ntags > 1000) return false;
-  std::size_t at = 16;
-  for (std::uint32_t t = 0; t < ntags; ++t) {
-    if (at + 84 > b.size()) return false;
-    Entry e;
-    e.name.assign(b.data() + at, strnlen(b.data() + at, 64));
-    e.vr.assign(b.data() + at + 68, strnlen(b.data() + at + 68, 4));
-    std::uint32_t nitems = 0;
-    if (!u32(b, at + 64, e.vm) || !u32(b, at + 72, e.syngodt) || !u32(b, at + 76, nitems) || nitems > 1000) return false;
-    at += 84;
-    for (std::uint32_t i = 0; i < nitems; ++i) {
-      std::uint32_t len = 0;
-      if (!u32(b, at + 4, len) || len > b.size()) return false;
-      at += 16;
-      if (at + len > b.size()) return false;
-      e.items.emplace_back(b.data() + at, strnlen(b.data() + at, len));
-      at += (len + 3) / 4 * 4;
-    }
-    out.push_back(std::move(e));
-  }
-  return true;
-}
+using Entry = imaging::CsaEntry;
 
 bool values_pass(const Entry& e, const Allowed& a) {
   for (const auto& raw : e.items) {
@@ -229,8 +195,9 @@ std::string scrub_ascconv(std::string_view protocol) {
 
 CsaScrubResult scrub_siemens_csa(std::string_view in, CsaKind kind) {
   CsaScrubResult r;
-  std::vector<Entry> entries;
-  if (!parse(in, entries)) return r;
+  imaging::CsaHeader header = imaging::parse_csa(in);
+  if (!header.complete) return r;
+  std::vector<Entry>& entries = header.entries;
   r.ok = true;
   std::vector<Entry> kept;
   for (auto& e : entries) {

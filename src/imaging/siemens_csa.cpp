@@ -18,9 +18,9 @@ bool u32(std::string_view b, std::size_t at, std::uint32_t& out) {
 
 std::vector<double> CsaHeader::numbers(std::string_view name) const {
   std::vector<double> out;
-  for (const auto& [n, items] : entries) {
-    if (n != name) continue;
-    for (const auto& s : items) {
+  for (const auto& e : entries) {
+    if (e.name != name) continue;
+    for (const auto& s : e.items) {
       const auto v = parse_numbers(s);
       if (!v.empty()) out.push_back(v[0]);
     }
@@ -36,21 +36,23 @@ CsaHeader parse_csa(std::string_view b) {
   std::size_t at = 16;
   for (std::uint32_t t = 0; t < ntags; ++t) {
     if (at + 84 > b.size()) return h;
-    std::string name(b.data() + at, strnlen(b.data() + at, 64));
+    CsaEntry e;
+    e.name.assign(b.data() + at, strnlen(b.data() + at, 64));
+    e.vr.assign(b.data() + at + 68, strnlen(b.data() + at + 68, 4));
     std::uint32_t nitems = 0;
-    if (!u32(b, at + 76, nitems) || nitems > 1000) return h;
+    if (!u32(b, at + 64, e.vm) || !u32(b, at + 72, e.syngodt) || !u32(b, at + 76, nitems) || nitems > 1000) return h;
     at += 84;
-    std::vector<std::string> items;
     for (std::uint32_t i = 0; i < nitems; ++i) {
       std::uint32_t len = 0;
       if (!u32(b, at + 4, len) || len > b.size()) return h;
       at += 16;
       if (at + len > b.size()) return h;
-      items.emplace_back(b.data() + at, strnlen(b.data() + at, len));
+      e.items.emplace_back(b.data() + at, strnlen(b.data() + at, len));
       at += (len + 3) / 4 * 4;
     }
-    h.entries.emplace_back(std::move(name), std::move(items));
+    h.entries.push_back(std::move(e));
   }
+  h.complete = true;
   return h;
 }
 
