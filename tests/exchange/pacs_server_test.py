@@ -34,6 +34,7 @@ import pydicom
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
 from http_json import api_call  # noqa: E402
+from harness_checks import Failure, check  # noqa: E402
 
 SKIP = 77
 CHROMIUM = "/usr/bin/chromium"
@@ -42,16 +43,6 @@ HERE = pathlib.Path(__file__).resolve().parent
 PACS_USER, PACS_PASSWORD = "crmo-pacs", "orthanc-secret-4711"
 PASSWORDS = {"ada": "admin-pass-1234", "rita": "reader-pass-1234", "sam": "research-pass-5678"}
 ROLES = {"ada": "admin", "rita": "reader", "sam": "researcher"}
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-    print("  ok:", what, flush=True)
 
 
 def stop_pid(pid, timeout=15):

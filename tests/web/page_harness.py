@@ -17,6 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from http_json import api_call  # noqa: E402
+from harness_checks import Failure, check  # noqa: E402,F401  (re-exported to the page tests)
 
 SKIP = 77
 CHROMIUM = "/usr/bin/chromium"
@@ -38,16 +39,6 @@ except ImportError:
 
 # Passwords of the users a test creates; each test adds its own.
 PASSWORDS = {}
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-    print("  ok:", what, flush=True)
 
 
 # ---- the server ----
