@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crmo_paths.hpp"
 #include "json_call.hpp"
 #include "server_process.hpp"
 #include "store/store.hpp"
@@ -25,7 +26,6 @@ using crmo::test::TempDir;
 
 namespace {
 
-std::string g_crmo, g_source;
 
 // Runs a command; returns its exit status and standard output.
 std::pair<int, std::string> run(const std::string& command) {
@@ -346,14 +346,3 @@ TEST(AnalysisSingleReader, AgreementIs404WithoutASecondReader) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: test_server_analysis CRMO SOURCE_DIR\n");
-    return 2;
-  }
-  g_crmo = argv[1];
-  g_source = argv[2];
-  return RUN_ALL_TESTS();
-}

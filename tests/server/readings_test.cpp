@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crmo_paths.hpp"
 #include "formats/atlas_json.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/scheme_json.hpp"
@@ -28,7 +29,6 @@ using crmo::test::TempDir;
 
 namespace {
 
-std::string g_crmo, g_source;
 const char* kPassword = "readers-test-password";
 
 using crmo::test::Answer;
@@ -353,14 +353,3 @@ TEST_F(Readings, BlindedReadersSeeOnlyTheirOwnReading) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: test_server_readings CRMO SOURCE_DIR\n");
-    return 2;
-  }
-  g_crmo = argv[1];
-  g_source = argv[2];
-  return RUN_ALL_TESTS();
-}

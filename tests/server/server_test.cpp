@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crmo_paths.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/atlas_json.hpp"
 #include "formats/scheme_json.hpp"
@@ -26,7 +27,6 @@ using crmo::test::TempDir;
 
 namespace {
 
-std::string g_crmo, g_source;
 
 struct Expected {
   std::string method, path;
@@ -561,14 +561,3 @@ TEST_F(Api, ZLogHoldsNoPatientIdentifiers) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: test_server CRMO SOURCE_DIR\n");
-    return 2;
-  }
-  g_crmo = argv[1];
-  g_source = argv[2];
-  return RUN_ALL_TESTS();
-}

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crmo_paths.hpp"
 #include "formats/atlas_json.hpp"
 #include "formats/exam_source.hpp"
 #include "formats/scheme_json.hpp"
@@ -30,7 +31,6 @@ using crmo::test::TempDir;
 
 namespace {
 
-std::string g_crmo, g_source;
 const char* kPassword = "worklist-test-password";
 const char* kUsers[] = {"ada", "R1", "R2", "R3", "rex"};
 
@@ -179,14 +179,3 @@ TEST(WorklistCache, RowsAfterWritesEqualAFreshServersRows) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: test_server_worklist CRMO SOURCE_DIR\n");
-    return 2;
-  }
-  g_crmo = argv[1];
-  g_source = argv[2];
-  return RUN_ALL_TESTS();
-}
